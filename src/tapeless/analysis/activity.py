@@ -1,0 +1,71 @@
+"""Activity: which variables may carry a derivative (depend on a differentiated input)."""
+
+from __future__ import annotations
+
+import gast
+
+from ..astutil import target_names
+from ..transform.ops import classify, operand_names
+
+_CARRIES = ("copy", "rule", "user", "unknown", "container")
+
+
+def assignments(stmts):
+    """Every Assign in ``stmts``, nested blocks included, in textual order."""
+    for s in stmts:
+        if isinstance(s, gast.Assign):
+            yield s
+        for field in ("body", "orelse"):
+            yield from assignments(getattr(s, field, []) or [])
+
+
+def active_variables(body, wrt) -> set:
+    """The variables that may depend on the parameters ``wrt`` (a fixed point over the body)."""
+    active = set(wrt)
+    stmts = list(assignments(body))
+    ops = [classify(s.value) for s in stmts]
+    changed = True
+    while changed:
+        changed = False
+        for s, op in zip(stmts, ops):
+            if op.kind in _CARRIES and operand_names(op) & active:
+                for name in target_names(s.targets[0]):
+                    if name not in active:
+                        active.add(name)
+                        changed = True
+    return active
+
+
+def annotate_defined(params, body) -> None:
+    """Mark each statement with ``maybe_defined`` (names that may hold a value before it) and
+    ``must_defined`` (names that surely do).
+
+    Textual order approximates the paths (sound for structured code); inside a loop, every
+    name the loop assigns may also hold a value from the previous iteration.
+    """
+    seen = set(params)
+    must = set(params)
+
+    def walk(stmts, extra, top):
+        for s in stmts:
+            s.maybe_defined = seen | extra
+            s.must_defined = set(must)
+            if isinstance(s, (gast.For, gast.While)):
+                inner = extra | _stored(s)
+                walk(s.body, inner, False)
+            elif isinstance(s, gast.If):
+                walk(s.body, extra, False)
+                walk(s.orelse, extra, False)
+            seen.update(_stored(s))
+            if top and isinstance(s, gast.Assign):
+                must.update(_stored(s))
+
+    walk(body, set(), True)
+
+
+def _stored(s):
+    out = set()
+    for n in gast.walk(s):
+        if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
+            out.add(n.id)
+    return out

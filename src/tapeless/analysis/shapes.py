@@ -1,0 +1,82 @@
+"""Shape representatives: which variables surely have the same shape as which others.
+
+``t = np.exp(x)`` has ``x``'s shape; so has ``u = t * 2.0``; ``a + b`` has ``a``'s shape when
+``a`` and ``b`` have the same representative. The reverse pass uses this to drop
+``unbroadcast`` where shapes cannot differ, and to read a parameter's shape instead of keeping
+a temporary alive just for its shape. Only names assigned once are tracked.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import gast
+import numpy as np
+
+from ..transform.ops import classify
+from .activity import assignments
+
+_BINARY_KEYS = {("op", n) for n in ("Add", "Sub", "Mult", "Div", "Pow", "Mod")}
+
+
+def _is_const(node):
+    return isinstance(node, gast.Constant) or (
+        isinstance(node, gast.UnaryOp) and isinstance(node.operand, gast.Constant))
+
+
+class Shapes:
+    def __init__(self, params, body):
+        self.rep = {p: p for p in params}
+        stmts = list(assignments(body))
+        stores = Counter(n for s in stmts for n in _targets(s))
+        for p in params:
+            if stores[p]:
+                self.rep.pop(p, None)
+        self.once = {n for n, c in stores.items() if c == 1} | {p for p in params if not stores[p]}
+        for s in stmts:
+            target = s.targets[0]
+            if not isinstance(target, gast.Name) or stores[target.id] != 1:
+                continue
+            r = self._rep_of(classify(s.value))
+            self.rep[target.id] = r if r is not None else target.id
+
+    def _name_rep(self, node):
+        if isinstance(node, gast.Name):
+            if node.id in self.rep:
+                return self.rep[node.id]
+            return node.id if node.id in self.once else None
+        return None
+
+    def _rep_of(self, op):
+        if op.kind == "copy":
+            return self._name_rep(op.args[0])
+        if op.kind != "rule" or op.keywords:
+            return None
+        key = op.rule.key
+        if len(op.args) == 1 and (isinstance(key, np.ufunc) and key.nin == 1 or key in (("op", "USub"), ("op", "UAdd"))):
+            return self._name_rep(op.args[0])
+        if len(op.args) == 2 and (key in _BINARY_KEYS or isinstance(key, np.ufunc) and key.nin == 2):
+            a, b = op.args
+            if _is_const(b):
+                return self._name_rep(a)
+            if _is_const(a):
+                return self._name_rep(b)
+            ra, rb = self._name_rep(a), self._name_rep(b)
+            if ra is not None and ra == rb:
+                return ra
+        return None
+
+    def same(self, a, b):
+        ra, rb = self.rep.get(a), self.rep.get(b)
+        return ra is not None and ra == rb
+
+    def stable(self, name):
+        """A name with the same shape as ``name`` that is never reassigned, or ``name``."""
+        return self.rep.get(name, name)
+
+
+def _targets(s):
+    t = s.targets[0]
+    if isinstance(t, gast.Name):
+        return [t.id]
+    return [e.id for e in t.elts if isinstance(e, gast.Name)]

@@ -1,0 +1,145 @@
+"""The public API: ``differentiate``, ``grad`` and ``value_and_grad``."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import threading
+import weakref
+
+from .errors import ArgumentError
+
+_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_LOCK = threading.RLock()
+
+
+def _wrt_names(func, wrt):
+    """Parameter names for ``wrt`` (a position, a name, or a tuple of these)."""
+    try:
+        params = list(inspect.signature(func).parameters.values())
+    except (TypeError, ValueError):
+        params = []
+    names = [p.name for p in params if p.kind not in (p.VAR_POSITIONAL, p.VAR_KEYWORD)]
+    single = not isinstance(wrt, (tuple, list))
+    items = [wrt] if single else list(wrt)
+    if not items:
+        raise ArgumentError("wrt is empty: name at least one parameter to differentiate with respect to")
+    out = []
+    for item in items:
+        if isinstance(item, bool) or not isinstance(item, (int, str)):
+            raise ArgumentError(f"wrt must be a parameter position or name, not {item!r}")
+        if isinstance(item, int):
+            if not -len(names) <= item < len(names):
+                raise ArgumentError(
+                    f"wrt={item} is out of range: {getattr(func, '__qualname__', func)} has "
+                    f"{len(names)} parameter(s) ({', '.join(names)})")
+            item = names[item]
+        elif item not in names:
+            raise ArgumentError(
+                f"wrt={item!r} is not a parameter of {getattr(func, '__qualname__', func)}; "
+                f"its parameters are: {', '.join(names)}")
+        if item in out:
+            raise ArgumentError(f"wrt names {item!r} twice")
+        out.append(item)
+    return tuple(out), single
+
+
+def _transform(func, wrt):
+    """The (grad, value_and_grad) pair of ``func`` for ``wrt``, built once and cached."""
+    from . import pipeline
+
+    names, single = _wrt_names(func, wrt)
+    key = (names, single)
+    with _LOCK:
+        per_func = _CACHE.get(func)
+        if per_func is None:
+            per_func = _CACHE[func] = {}
+        if key not in per_func:
+            grad_fn, both_fn = pipeline.build(func, names)
+            if not single and len(names) == 1:  # a tuple wrt always gives a tuple, even of one
+                grad_fn, both_fn = _tupled(grad_fn), _tupled_both(both_fn)
+            per_func[key] = (grad_fn, both_fn)
+        return per_func[key]
+
+
+def _tupled(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        return (fn(*args, **kwargs),)
+    wrapper.source = fn.source
+    return wrapper
+
+
+def _tupled_both(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        value, g = fn(*args, **kwargs)
+        return value, (g,)
+    wrapper.source = fn.source
+    return wrapper
+
+
+def grad(func, wrt=0):
+    """The gradient of ``func`` with respect to ``wrt``, as a generated Python function.
+
+    ``wrt`` is a parameter position, a parameter name, or a tuple of these (default: the
+    first parameter). The returned function takes the same arguments as ``func`` and returns
+    the gradient (a tuple of gradients for a tuple ``wrt``); its ``.source`` attribute is the
+    generated code. ``func`` must return a scalar. Errors in ``func`` (unsupported syntax, a
+    function without a derivative rule) are raised here, before anything runs.
+    """
+    func = getattr(func, "__wrapped_function__", func)
+    return _transform(func, wrt)[0]
+
+
+def value_and_grad(func, wrt=0):
+    """Like :func:`grad`, but the generated function returns ``(value, gradient)``."""
+    func = getattr(func, "__wrapped_function__", func)
+    return _transform(func, wrt)[1]
+
+
+class Differentiable:
+    """A function with derivatives: calling it calls the original function unchanged.
+
+    ``.grad`` and ``.value_and_grad`` are generated on first use and cached.
+    """
+
+    def __init__(self, func, wrt=0):
+        functools.update_wrapper(self, func)
+        self.__wrapped_function__ = func
+        self.wrt = wrt
+        _wrt_names(func, wrt)  # a wrong wrt fails at decoration time
+
+    def __call__(self, *args, **kwargs):
+        return self.__wrapped_function__(*args, **kwargs)
+
+    @property
+    def grad(self):
+        """The generated gradient function (see :func:`tapeless.grad`)."""
+        return _transform(self.__wrapped_function__, self.wrt)[0]
+
+    @property
+    def value_and_grad(self):
+        """The generated function returning ``(value, gradient)``."""
+        return _transform(self.__wrapped_function__, self.wrt)[1]
+
+    def __get__(self, obj, objtype=None):
+        if obj is None:
+            return self
+        raise ArgumentError(
+            "a method cannot be differentiated with @differentiate; differentiate a module-level "
+            "function and pass the object's data as arguments")
+
+    def __repr__(self):
+        return f"<differentiable {self.__wrapped_function__.__qualname__} wrt={self.wrt!r}>"
+
+
+def differentiate(func=None, *, wrt=0):
+    """Decorator: ``@differentiate`` or ``@differentiate(wrt=...)``.
+
+    The decorated function behaves exactly as before; it gains ``.grad`` and
+    ``.value_and_grad`` (generated Python functions with a ``.source`` attribute).
+    """
+    if func is None:
+        return lambda f: Differentiable(f, wrt)
+    return Differentiable(func, wrt)

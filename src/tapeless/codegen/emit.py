@@ -1,0 +1,54 @@
+"""Generated trees to Python source text. The only module that imports astor."""
+
+from __future__ import annotations
+
+import re
+
+import astor
+import gast
+
+_COMMENT = "__tapeless_comment_{}__"
+_COMMENT_RE = re.compile(r"^(\s*)__tapeless_comment_(\d+)__\n", re.M)
+
+
+class Comments:
+    """Comment lines, placed as marker statements in the tree and written out as ``# ...``."""
+
+    def __init__(self):
+        self.texts = []
+
+    def marker(self, text):
+        self.texts.append(text)
+        return gast.Expr(value=gast.Name(id=_COMMENT.format(len(self.texts) - 1), ctx=gast.Load(),
+                                         annotation=None, type_comment=None))
+
+    def annotate(self, stmts, describe):
+        """Insert a comment before each run of statements that share an origin."""
+        out, last = [], None
+        for s in stmts:
+            for field in ("body", "orelse"):
+                if getattr(s, field, None):
+                    setattr(s, field, self.annotate(getattr(s, field), describe))
+            origin = getattr(s, "origin", None)
+            if origin is not None and origin is not last and not isinstance(s, (gast.If, gast.For, gast.While)):
+                text = describe(origin)
+                if text:
+                    out.append(self.marker(text))
+                last = origin
+            elif isinstance(s, (gast.If, gast.For, gast.While)):
+                last = None
+            out.append(s)
+        return out
+
+    def render(self, text):
+        return _COMMENT_RE.sub(lambda m: f"{m.group(1)}# {self.texts[int(m.group(2))]}\n", text)
+
+
+def to_source(nodes, comments=None) -> str:
+    """Python source for a list of gast statements (usually function definitions)."""
+    module = gast.Module(body=list(nodes), type_ignores=[])
+    tree = gast.gast_to_ast(gast.fix_missing_locations(module))
+    text = astor.to_source(tree, indent_with="    ")
+    if comments is not None:
+        text = comments.render(text)
+    return text

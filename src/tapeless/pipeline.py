@@ -1,0 +1,314 @@
+"""The stages that turn a function into its gradient, in order, in one place.
+
+``REVERSE`` lists them; each takes the :class:`Work` of one function and updates it.
+:func:`stages` runs them one by one and shows the code after each, for people who want to
+watch a function become its gradient.
+"""
+
+from __future__ import annotations
+
+import types
+
+import gast
+
+from . import fence, source
+from .analysis.activity import active_variables, annotate_defined
+from .analysis.shapes import Shapes
+from .astutil import assign, call, const, load, names_loaded, names_stored, store, target_names, tuple_
+from .codegen.emit import Comments, to_source
+from .codegen.load import compile_functions
+from .errors import NonDifferentiable
+from .passes.desugar import Desugar, LowerJumps
+from .passes.normalize import Normalize
+from .passes.resolve import local_names, resolve
+from .runtime import make_seed, zeros_like
+from .simplify import dead_code, fold, inline_temporaries, merge_accumulations, propagate_copies
+from .transform.naming import Namer
+from .transform.reverse import Reverse
+from .transform.saves import plan_saves
+
+
+class Work:
+    """Everything known about one function being transformed."""
+
+    def __init__(self, func, wrt, session, role="top"):
+        self.func = func
+        self.wrt = list(wrt)  # parameter names
+        self.session = session
+        self.role = role  # "top": one gradient function; "helper": a forward and a backward half
+        self.fs = None
+        self.namer = None
+        self.body = None
+        self.active = None
+        self.fwd = self.bwd = None
+        self.result = None  # the returned atom(s)
+        self.functions = []  # generated FunctionDefs
+        self.comments = Comments()
+
+    # used by the reverse transform for calls to user functions
+    def helper(self, func, active_params, node):
+        return self.session.helper(func, active_params, self.namer)
+
+    @property
+    def params(self):
+        a = self.fs.tree.args
+        return [p.id for p in a.posonlyargs + a.args + a.kwonlyargs]
+
+
+# -- the stages --------------------------------------------------------------------------
+
+def parse(w):
+    w.fs = source.load(w.func)
+    w.body = w.fs.tree.body
+
+
+def check_syntax(w):
+    fence.check(w.fs)
+
+
+def resolve_calls(w):
+    resolve(w.fs, w.fs.tree)
+    w.locals = local_names(w.fs.tree)
+    w.namer = Namer(w.locals | names_loaded(w.fs.tree) | set(w.fs.closure), _visible(w.fs, w.locals))
+
+
+def desugar(w):
+    w.body = Desugar(w.fs, w.namer).block(w.body)
+
+
+def lower_jumps(w):
+    w.body = LowerJumps(w.namer).function(w.body)
+
+
+def normalize(w):
+    w.body = Normalize(w.fs, w.namer, w.locals).block(w.body)
+    last = w.body[-1] if w.body else None
+    if not isinstance(last, gast.Return) or last.value is None:
+        raise NonDifferentiable(f"{w.fs.name} must return a value to be differentiated",
+                                w.fs.location(last or w.fs.tree), "end the function with return <value>")
+    w.body, ret = w.body[:-1], last
+    w.ret_origin = getattr(ret, "origin", ret)
+    value = ret.value
+    if isinstance(value, gast.Constant) or (w.role == "top" and not isinstance(value, gast.Name)):
+        name = w.namer.fresh("value")
+        w.body.append(assign(name, value, origin=w.ret_origin))
+        value = load(name)
+    w.result = value
+
+
+def analyse(w):
+    annotate_defined(w.params, w.body)
+    w.active = active_variables(w.body, w.wrt)
+    w.shapes = Shapes(w.params, w.body)
+
+
+def reverse(w):
+    rev = Reverse(w)
+    w.fwd = rev.forward(w.body)
+    state = set()
+    outputs = w.result.elts if isinstance(w.result, gast.Tuple) else [w.result]
+    w.seeds, pre = [], []
+    for out in outputs:
+        if isinstance(out, gast.Name) and out.id in w.active and out.id not in state:
+            state.add(out.id)
+            w.seeds.append(w.namer.adjoint(out.id))
+        elif isinstance(out, gast.Name) and out.id in w.active:
+            extra = w.namer.numbered("dout")
+            w.seeds.append(extra)
+            d = w.namer.adjoint(out.id)
+            pre.append(assign(d, gast.BinOp(left=load(d), op=gast.Add(), right=load(extra))))
+        else:
+            w.seeds.append(w.namer.numbered("dout"))
+    w.bwd = pre + rev.backward(w.body, state)
+    for p in w.wrt:
+        if p not in state:
+            w.bwd.append(assign(w.namer.adjoint(p), call(w.namer.bind("zeros_like", zeros_like), load(p)),
+                                origin=w.ret_origin))
+    w.bwd.append(gast.Return(value=_maybe_tuple([load(w.namer.adjoint(p)) for p in w.wrt])))
+
+
+def simplify_backward(w):
+    primal = set(w.params) | names_stored(w.fwd)
+    w.primal = primal
+    w.bwd = fold(w.bwd)
+    w.bwd = propagate_copies(w.bwd, protected=frozenset(primal))
+    w.bwd = dead_code(w.bwd, removable=lambda n: n not in primal)
+
+
+def plan(w):
+    w.fwd, w.bwd, w.saves = plan_saves(w, w.fwd, w.bwd, w.primal)
+    w.bwd = merge_accumulations(w.bwd)
+
+
+def simplify_forward(w):
+    keep = names_loaded(w.bwd) | names_loaded(w.result)
+    temps = w.namer.taken - w.locals
+    w.fwd = dead_code(w.fwd, keep=keep)
+    w.fwd = inline_temporaries(w.fwd, temps, keep=keep)
+
+
+def assemble(w):
+    describe = _describer(w.fs)
+    bwd = w.comments.annotate(w.bwd, describe)
+    args = gast.arguments(**{k: getattr(w.fs.tree.args, k) for k in gast.arguments._fields})
+    if w.role == "top":
+        seed = w.namer.bind("seed", make_seed(tuple(w.wrt)))
+        value = w.result.id
+        check = call(seed, load(value), *[load(p) for p in w.wrt])
+        seeding = [assign(w.seeds[0], check)] if w.seeds[0] in names_loaded(bwd) else [gast.Expr(value=check)]
+        body = w.fwd + seeding + bwd
+        grad = _def(w.namer.fresh(f"{w.fs.name}_grad"), args, body)
+        both = _def(w.namer.fresh(f"{w.fs.name}_value_and_grad"), args,
+                    body[:-1] + [gast.Return(value=tuple_([load(value), body[-1].value]))])
+        w.functions = [grad, both]
+    else:
+        primal = set(w.params) | names_stored(w.fwd)
+        tape = sorted(names_loaded(bwd) & primal)
+        fwd_ret = gast.Return(value=tuple_([w.result, _maybe_tuple([load(n) for n in tape]) if tape else const(None)]))
+        tape_param = tape[0] if len(tape) == 1 else w.namer.fresh("tape")
+        unpack = [assign(tuple_([store(n) for n in tape], gast.Store()), load(tape_param))] if len(tape) > 1 else []
+        bwd_args = gast.arguments(args=[_param(tape_param)] + [_param(s) for s in w.seeds], posonlyargs=[],
+                                  vararg=None, kwonlyargs=[], kw_defaults=[], kwarg=None, defaults=[])
+        fwd_def = _def(w.fwd_name, args, w.fwd + [fwd_ret])
+        bwd_def = _def(w.bwd_name, bwd_args, unpack + bwd)
+        w.functions = [fwd_def, bwd_def]
+
+
+REVERSE = [parse, check_syntax, resolve_calls, desugar, lower_jumps, normalize, analyse, reverse,
+           simplify_backward, plan, simplify_forward, assemble]
+
+
+def run(w):
+    for stage in REVERSE:
+        stage(w)
+    return w
+
+
+# -- helpers -------------------------------------------------------------------------------
+
+def _maybe_tuple(elts):
+    return elts[0] if len(elts) == 1 else tuple_(elts)
+
+
+def _param(name):
+    return gast.Name(id=name, ctx=gast.Param(), annotation=None, type_comment=None)
+
+
+def _def(name, args, body):
+    return gast.FunctionDef(name=name, args=args, body=body, decorator_list=[], returns=None,
+                            type_comment=None, type_params=[])
+
+
+def _visible(fs, locals_):
+    def visible(name):
+        if name in locals_:
+            return False, None
+        try:
+            return True, fs.lookup(name)
+        except KeyError:
+            return False, None
+    return visible
+
+
+def _describer(fs):
+    def describe(origin):
+        loc = fs.location(origin)
+        if loc is None:
+            return None
+        return f"{loc.line.strip()}   ({fs.short_filename}:{loc.lineno})"
+    return describe
+
+
+class HelperRef:
+    def __init__(self, fwd_cell, bwd_cell):
+        self.fwd_cell, self.bwd_cell = fwd_cell, bwd_cell
+        self.fwd = self.bwd = None
+
+
+class Session:
+    """One transformation request: the top function and every helper it reaches."""
+
+    def __init__(self):
+        self.helpers = {}  # (func, active params) -> (Work, cells)
+        self.markers = {}
+        self.order = []
+
+    def helper(self, func, active_params, caller_namer):
+        key = (func, active_params)
+        if key not in self.helpers:
+            w = Work(func, active_params, self, role="helper")
+            cells = (types.CellType(), types.CellType())
+            self.helpers[key] = (w, cells)
+            self.markers[key] = (ref_marker(cells[0]), ref_marker(cells[1]))
+            self.order.append(key)
+            w.fwd_name = f"{func.__name__}_fwd"
+            w.bwd_name = f"{func.__name__}_bwd"
+            _run_helper(w)
+        w, (fcell, bcell) = self.helpers[key]
+        ref = HelperRef(fcell, bcell)
+        fmark, bmark = self.markers[key]
+        ref.fwd = caller_namer.bind(w.fwd_name, fmark)
+        ref.bwd = caller_namer.bind(w.bwd_name, bmark)
+        return ref
+
+
+class ref_marker:
+    """Stands in the environment for a generated function not compiled yet."""
+
+    def __init__(self, cell):
+        self.cell = cell
+
+
+
+def _run_helper(w):
+    for stage in REVERSE[:3]:
+        stage(w)
+    w.fwd_name = w.namer.fresh(w.fwd_name)
+    w.bwd_name = w.namer.fresh(w.bwd_name)
+    for stage in REVERSE[3:]:
+        stage(w)
+
+
+def _cells(w):
+    cells = {}
+    for name, obj in w.namer.env.items():
+        cells[name] = obj.cell if isinstance(obj, ref_marker) else types.CellType(obj)
+    return cells
+
+
+def build(func, wrt):
+    """Transform ``func``; return (grad function, value_and_grad function, source text)."""
+    session = Session()
+    top = run(Work(func, wrt, session))
+    texts = []
+    comments = top.comments
+    top_text = to_source(top.functions, comments)
+    compiled = compile_functions(top_text, {f.name for f in top.functions}, _cells(top), top.fs.globals,
+                                 top.fs.name)
+    grad_fn, both_fn = (compiled[f.name] for f in top.functions)
+    grad_text, both_text = _split(top_text, len(top.functions))
+    for key in session.order:
+        w, (fcell, bcell) = session.helpers[key]
+        text = to_source(w.functions, w.comments)
+        funcs = compile_functions(text, {w.fwd_name, w.bwd_name}, _cells(w), w.fs.globals, w.fs.name)
+        fcell.cell_contents = funcs[w.fwd_name]
+        bcell.cell_contents = funcs[w.bwd_name]
+        texts.append(text)
+    for fn, own in ((grad_fn, grad_text), (both_fn, both_text)):
+        fn.__defaults__ = func.__defaults__
+        fn.__kwdefaults__ = func.__kwdefaults__
+        fn.source = "\n\n".join([own] + texts)
+        fn.__doc__ = f"Gradient of {func.__qualname__} with respect to {', '.join(wrt)} (generated by tapeless)."
+    return grad_fn, both_fn
+
+
+def _split(text, n):
+    """Split the source of consecutive top-level defs."""
+    lines = text.splitlines(True)
+    starts = [i for i, line in enumerate(lines) if line.startswith("def ")]
+    # a comment line directly above a def belongs to the def before it (comments are in bodies)
+    parts = []
+    for k, s in enumerate(starts):
+        e = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        parts.append("".join(lines[s:e]).rstrip("\n") + "\n")
+    return parts

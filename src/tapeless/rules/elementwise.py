@@ -1,0 +1,132 @@
+"""Rules for NumPy's elementwise functions."""
+
+import builtins
+
+import numpy as np
+
+from ..runtime import unbroadcast
+from .registry import reverse_rule
+
+
+@reverse_rule(np.exp)
+def exp(ans, g, x):
+    dx = g * ans
+
+
+@reverse_rule(np.expm1)
+def expm1(ans, g, x):
+    dx = g * (ans + 1.0)
+
+
+@reverse_rule(np.log)
+def log(ans, g, x):
+    dx = g / x
+
+
+@reverse_rule(np.log1p)
+def log1p(ans, g, x):
+    dx = g / (1.0 + x)
+
+
+@reverse_rule(np.log2)
+def log2(ans, g, x):
+    dx = g / (x * np.log(2.0))
+
+
+@reverse_rule(np.log10)
+def log10(ans, g, x):
+    dx = g / (x * np.log(10.0))
+
+
+@reverse_rule(np.sqrt)
+def sqrt(ans, g, x):
+    dx = g * 0.5 / ans
+
+
+@reverse_rule(np.square)
+def square(ans, g, x):
+    dx = g * 2.0 * x
+
+
+@reverse_rule(np.reciprocal)
+def reciprocal(ans, g, x):
+    dx = -g * ans ** 2
+
+
+@reverse_rule(np.sin)
+def sin(ans, g, x):
+    dx = g * np.cos(x)
+
+
+@reverse_rule(np.cos)
+def cos(ans, g, x):
+    dx = -g * np.sin(x)
+
+
+@reverse_rule(np.tan)
+def tan(ans, g, x):
+    dx = g * (1.0 + ans ** 2)
+
+
+@reverse_rule(np.tanh)
+def tanh(ans, g, x):
+    dx = g * (1.0 - ans ** 2)
+
+
+@reverse_rule(np.sinh)
+def sinh(ans, g, x):
+    dx = g * np.cosh(x)
+
+
+@reverse_rule(np.cosh)
+def cosh(ans, g, x):
+    dx = g * np.sinh(x)
+
+
+@reverse_rule(np.arcsin)
+def arcsin(ans, g, x):
+    dx = g / np.sqrt(1.0 - x ** 2)
+
+
+@reverse_rule(np.arccos)
+def arccos(ans, g, x):
+    dx = -g / np.sqrt(1.0 - x ** 2)
+
+
+@reverse_rule(np.arctan)
+def arctan(ans, g, x):
+    dx = g / (1.0 + x ** 2)
+
+
+@reverse_rule(np.arctan2)
+def arctan2(ans, g, y, x):
+    dy = unbroadcast(g * x / (x ** 2 + y ** 2), y)
+    dx = unbroadcast(-g * y / (x ** 2 + y ** 2), x)
+
+
+@reverse_rule(np.abs, np.absolute, np.fabs, builtins.abs)
+def absolute(ans, g, x):
+    dx = g * np.sign(x)
+
+
+@reverse_rule(np.maximum, np.fmax)
+def maximum(ans, g, a, b):
+    da = unbroadcast(g * (a >= b), a)
+    db = unbroadcast(g * (a < b), b)
+
+
+@reverse_rule(np.minimum, np.fmin)
+def minimum(ans, g, a, b):
+    da = unbroadcast(g * (a <= b), a)
+    db = unbroadcast(g * (a > b), b)
+
+
+@reverse_rule(np.where)
+def where(ans, g, condition, x, y):
+    dx = unbroadcast(np.where(condition, g, 0.0), x)
+    dy = unbroadcast(np.where(condition, 0.0, g), y)
+
+
+@reverse_rule(np.clip)
+def clip(ans, g, a, a_min=None, a_max=None):
+    da = g * (ans == a)

@@ -1,0 +1,17 @@
+"""Rules for linear algebra: dot, matmul (the @ operator is in operators.py), norm."""
+
+import numpy as np
+
+from ..runtime import norm_adjoint, npdot_lhs, npdot_rhs
+from .registry import reverse_rule
+
+
+@reverse_rule(np.dot, ("method", "dot"))
+def dot(ans, g, a, b):
+    da = npdot_lhs(g, a, b)
+    db = npdot_rhs(g, a, b)
+
+
+@reverse_rule(np.linalg.norm)
+def norm(ans, g, x, ord=None, axis=None, keepdims=False):
+    dx = norm_adjoint(g, x, ans, ord, axis, keepdims)

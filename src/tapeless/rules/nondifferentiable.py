@@ -1,0 +1,29 @@
+"""Functions that run but are not differentiated: constructors, shapes, integer bookkeeping.
+
+Their derivative is zero wherever it is defined (``np.sign``, ``np.floor``), or they build
+values that do not depend on their inputs' values (``np.zeros_like``, ``len``).
+"""
+
+import builtins
+import math
+
+import numpy as np
+
+from .registry import nondifferentiable
+
+nondifferentiable(
+    # NumPy constructors and shape helpers
+    np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like, np.full,
+    np.full_like, np.arange, np.linspace, np.eye, np.identity, np.shape, np.ndim, np.size,
+    # piecewise constant functions and predicates
+    np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc, np.argmax, np.argmin, np.argsort,
+    np.isnan, np.isinf, np.isfinite, np.equal, np.not_equal, np.less, np.less_equal,
+    np.greater, np.greater_equal, np.logical_and, np.logical_or, np.logical_not, np.all, np.any,
+    np.allclose, np.isclose, np.count_nonzero, np.nonzero,
+    math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite, math.isclose,
+    # Python bookkeeping
+    builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round, builtins.isinstance,
+    builtins.print, builtins.str, builtins.repr, builtins.type, builtins.enumerate, builtins.zip,
+    ("method", "argmax"), ("method", "argmin"), ("method", "argsort"),
+    ("method", "nonzero"), ("method", "any"), ("method", "all"),
+)

@@ -1,0 +1,65 @@
+"""Rules for Python's arithmetic operators (and their NumPy function forms)."""
+
+import numpy as np
+
+from ..runtime import dot_lhs, dot_rhs, unbroadcast
+from .registry import nondifferentiable, reverse_rule
+
+
+@reverse_rule(("op", "Add"), np.add)
+def add(ans, g, a, b):
+    da = unbroadcast(g, a)
+    db = unbroadcast(g, b)
+
+
+@reverse_rule(("op", "Sub"), np.subtract)
+def sub(ans, g, a, b):
+    da = unbroadcast(g, a)
+    db = unbroadcast(-g, b)
+
+
+@reverse_rule(("op", "Mult"), np.multiply)
+def mul(ans, g, a, b):
+    da = unbroadcast(g * b, a)
+    db = unbroadcast(g * a, b)
+
+
+@reverse_rule(("op", "Div"), np.divide, np.true_divide)
+def div(ans, g, a, b):
+    da = unbroadcast(g / b, a)
+    db = unbroadcast(-g * a / b ** 2, b)
+
+
+@reverse_rule(("op", "Pow"), np.power)
+def pow(ans, g, a, b):
+    da = unbroadcast(g * b * a ** (b - 1), a)
+    db = unbroadcast(g * ans * np.log(a), b)
+
+
+@reverse_rule(("op", "Mod"), np.mod, np.remainder)
+def mod(ans, g, a, b):
+    da = unbroadcast(g, a)
+    db = unbroadcast(-g * np.floor_divide(a, b), b)
+
+
+@reverse_rule(("op", "MatMult"), np.matmul)
+def matmul(ans, g, a, b):
+    da = dot_lhs(g, a, b)
+    db = dot_rhs(g, a, b)
+
+
+@reverse_rule(("op", "USub"), np.negative)
+def neg(ans, g, x):
+    dx = -g
+
+
+@reverse_rule(("op", "UAdd"), np.positive)
+def pos(ans, g, x):
+    dx = g
+
+
+nondifferentiable(
+    ("op", "FloorDiv"), ("op", "Not"), ("op", "Invert"), ("op", "BitAnd"), ("op", "BitOr"),
+    ("op", "BitXor"), ("op", "LShift"), ("op", "RShift"), ("op", "Compare"), ("op", "BoolOp"),
+    np.floor_divide,
+)

@@ -1,0 +1,31 @@
+"""Rules for reductions: sum, mean, prod, max, min (as functions and as methods)."""
+
+import numpy as np
+
+from ..runtime import expand_reduced, extremum_adjoint, mean_adjoint, prod_adjoint
+from .registry import reverse_rule
+
+
+@reverse_rule(np.sum, ("method", "sum"))
+def sum(ans, g, a, axis=None, dtype=None, out=None, keepdims=False):
+    da = expand_reduced(g, a, axis, keepdims)
+
+
+@reverse_rule(np.mean, ("method", "mean"))
+def mean(ans, g, a, axis=None, dtype=None, out=None, keepdims=False):
+    da = mean_adjoint(g, a, axis, keepdims)
+
+
+@reverse_rule(np.prod, ("method", "prod"))
+def prod(ans, g, a, axis=None, dtype=None, out=None, keepdims=False):
+    da = prod_adjoint(g, a, axis, keepdims)
+
+
+@reverse_rule(np.max, np.amax, ("method", "max"))
+def max(ans, g, a, axis=None, out=None, keepdims=False):
+    da = extremum_adjoint(g, a, ans, axis, keepdims)
+
+
+@reverse_rule(np.min, np.amin, ("method", "min"))
+def min(ans, g, a, axis=None, out=None, keepdims=False):
+    da = extremum_adjoint(g, a, ans, axis, keepdims)

@@ -1,0 +1,105 @@
+"""The rule registry: the one place that maps a primitive to its derivative rule.
+
+A reverse rule is a template: a tiny Python function whose parameters are ``ans`` (the
+primitive's result), ``g`` (the adjoint of the result) and then the primitive's own parameters,
+and whose body assigns ``d<param>`` for each parameter the derivative flows to, e.g.::
+
+    @reverse_rule(np.sin)
+    def sin(ans, g, x):
+        dx = g * np.cos(x)
+
+The transformer inlines the body into the generated gradient, with the names of the user's
+statement in place of the parameters. Functions whose derivative is zero everywhere they are
+defined (``np.sign``, ``len``, ``np.zeros_like``) are declared with :func:`nondifferentiable`.
+
+Keys are the function objects themselves (``np.sin``, ``math.sin``), or tuples for syntax:
+``("op", "Add")`` for ``a + b``, ``("method", "sum")`` for ``x.sum()``, ``("attr", "T")`` for
+``x.T`` and ``("subscript",)`` for ``x[i]``.
+"""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field
+
+_FIXED = ("ans", "g")
+
+
+@dataclass
+class Rule:
+    """A reverse-mode derivative rule."""
+
+    key: object
+    name: str
+    template: object
+    signature: inspect.Signature = field(init=False)
+
+    def __post_init__(self):
+        params = list(inspect.signature(self.template).parameters.values())
+        if [p.name for p in params[:2]] != list(_FIXED):
+            raise TypeError(f"rule {self.name}: a template starts with the parameters (ans, g, ...)")
+        self.signature = inspect.Signature(params[2:])
+
+    @property
+    def params(self):
+        return list(self.signature.parameters)
+
+
+_REVERSE: dict = {}
+_NONDIFF: dict = {}
+
+
+def display_name(key) -> str:
+    """How a key is named in messages: ``np.sin``, ``x.sum()``, ``a + b``."""
+    if isinstance(key, tuple):
+        kind = key[0]
+        if kind == "method":
+            return f"the method .{key[1]}()"
+        if kind == "attr":
+            return f"the attribute .{key[1]}"
+        if kind == "op":
+            return f"the operator {key[1]}"
+        return "indexing x[...]"
+    module = getattr(key, "__module__", None) or ("numpy" if type(key).__name__ == "ufunc" else "")
+    name = getattr(key, "__name__", repr(key))
+    if module.startswith("numpy"):
+        sub = module.split(".")[1:]
+        sub = [s for s in sub if not s.startswith("_") and s not in ("core", "fromnumeric", "numeric")]
+        return ".".join(["np", *sub, name])
+    if module in ("builtins", ""):
+        return name
+    return f"{module}.{name}"
+
+
+def reverse_rule(*keys):
+    """Register the decorated template as the reverse rule of each key."""
+
+    def register(template):
+        for key in keys:
+            _REVERSE[key] = Rule(key, display_name(key), template)
+        return template
+
+    return register
+
+
+def nondifferentiable(*keys):
+    """Declare functions (or syntax keys) whose derivative is zero: they run, undifferentiated."""
+    for key in keys:
+        _NONDIFF[key] = display_name(key)
+
+
+def lookup(key):
+    """``("rule", Rule)``, ``("nondiff", None)`` or ``(None, None)`` for an unknown key."""
+    try:
+        if key in _REVERSE:
+            return "rule", _REVERSE[key]
+        if key in _NONDIFF:
+            return "nondiff", None
+    except TypeError:  # an unhashable object
+        pass
+    return None, None
+
+
+def registered():
+    """Every registered key, by kind: for documentation and tests."""
+    return {"reverse": dict(_REVERSE), "nondifferentiable": dict(_NONDIFF)}

@@ -1,0 +1,127 @@
+"""Rules for the ``math`` module and Python's numeric builtins: scalars stay Python floats."""
+
+import builtins
+import math
+
+from ..runtime import unbroadcast
+from .registry import reverse_rule
+
+
+@reverse_rule(math.exp)
+def exp(ans, g, x):
+    dx = g * ans
+
+
+@reverse_rule(math.expm1)
+def expm1(ans, g, x):
+    dx = g * (ans + 1.0)
+
+
+@reverse_rule(math.log)
+def log(ans, g, x, base=math.e):
+    dx = g / (x * math.log(base))
+
+
+@reverse_rule(math.log1p)
+def log1p(ans, g, x):
+    dx = g / (1.0 + x)
+
+
+@reverse_rule(math.log2)
+def log2(ans, g, x):
+    dx = g / (x * math.log(2.0))
+
+
+@reverse_rule(math.log10)
+def log10(ans, g, x):
+    dx = g / (x * math.log(10.0))
+
+
+@reverse_rule(math.sqrt)
+def sqrt(ans, g, x):
+    dx = g * 0.5 / ans
+
+
+@reverse_rule(math.pow)
+def pow(ans, g, x, y):
+    dx = g * y * x ** (y - 1.0)
+    dy = g * ans * math.log(x)
+
+
+@reverse_rule(math.sin)
+def sin(ans, g, x):
+    dx = g * math.cos(x)
+
+
+@reverse_rule(math.cos)
+def cos(ans, g, x):
+    dx = -g * math.sin(x)
+
+
+@reverse_rule(math.tan)
+def tan(ans, g, x):
+    dx = g * (1.0 + ans ** 2)
+
+
+@reverse_rule(math.tanh)
+def tanh(ans, g, x):
+    dx = g * (1.0 - ans ** 2)
+
+
+@reverse_rule(math.sinh)
+def sinh(ans, g, x):
+    dx = g * math.cosh(x)
+
+
+@reverse_rule(math.cosh)
+def cosh(ans, g, x):
+    dx = g * math.sinh(x)
+
+
+@reverse_rule(math.asin)
+def asin(ans, g, x):
+    dx = g / math.sqrt(1.0 - x ** 2)
+
+
+@reverse_rule(math.acos)
+def acos(ans, g, x):
+    dx = -g / math.sqrt(1.0 - x ** 2)
+
+
+@reverse_rule(math.atan)
+def atan(ans, g, x):
+    dx = g / (1.0 + x ** 2)
+
+
+@reverse_rule(math.atan2)
+def atan2(ans, g, y, x):
+    dy = g * x / (x ** 2 + y ** 2)
+    dx = -g * y / (x ** 2 + y ** 2)
+
+
+@reverse_rule(math.hypot)
+def hypot(ans, g, x, y):
+    dx = g * x / ans
+    dy = g * y / ans
+
+
+@reverse_rule(math.fabs)
+def fabs(ans, g, x):
+    dx = g * math.copysign(1.0, x)
+
+
+@reverse_rule(builtins.float)
+def to_float(ans, g, x):
+    dx = unbroadcast(g, x)
+
+
+@reverse_rule(builtins.max)
+def max2(ans, g, a, b):
+    da = g * (a >= b)
+    db = g * (a < b)
+
+
+@reverse_rule(builtins.min)
+def min2(ans, g, a, b):
+    da = g * (a <= b)
+    db = g * (a > b)

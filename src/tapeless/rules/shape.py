@@ -1,0 +1,61 @@
+"""Rules for shape changes and indexing reads."""
+
+import numpy as np
+
+from ..runtime import index_adjoint, untranspose
+from .registry import nondifferentiable, reverse_rule
+
+
+@reverse_rule(np.reshape)
+def reshape(ans, g, a, shape=None, order="C"):
+    da = np.reshape(g, np.shape(a))
+
+
+@reverse_rule(("method", "reshape"))
+def reshape_method(ans, g, a, *shape, order="C"):
+    da = np.reshape(g, np.shape(a))
+
+
+@reverse_rule(np.ravel, ("method", "ravel"), ("method", "flatten"))
+def ravel(ans, g, a, order="C"):
+    da = np.reshape(g, np.shape(a))
+
+
+@reverse_rule(np.squeeze, ("method", "squeeze"))
+def squeeze(ans, g, a, axis=None):
+    da = np.reshape(g, np.shape(a))
+
+
+@reverse_rule(np.expand_dims)
+def expand_dims(ans, g, a, axis):
+    da = np.reshape(g, np.shape(a))
+
+
+@reverse_rule(np.transpose)
+def transpose(ans, g, a, axes=None):
+    da = untranspose(g, axes)
+
+
+@reverse_rule(("method", "transpose"))
+def transpose_method(ans, g, a, *axes):
+    da = untranspose(g, axes or None)
+
+
+@reverse_rule(("attr", "T"))
+def T(ans, g, a):
+    da = np.transpose(g)
+
+
+@reverse_rule(("subscript",))
+def getitem(ans, g, a, index):
+    da = index_adjoint(g, a, index)
+
+
+@reverse_rule(("method", "copy"), np.copy, np.asarray, np.array)
+def copy(ans, g, a):
+    da = g
+
+
+nondifferentiable(
+    ("attr", "shape"), ("attr", "ndim"), ("attr", "size"), ("attr", "dtype"),
+)

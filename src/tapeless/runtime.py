@@ -1,0 +1,227 @@
+"""Helpers that generated gradient code calls at run time.
+
+This module imports nothing from the compiler: it is the small library that generated code
+needs besides NumPy, and each helper is cheap when shapes already agree.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .errors import ArgumentError, OutputError
+
+__all__ = [
+    "unbroadcast", "zeros_like", "expand_reduced", "index_adjoint", "dot_lhs", "dot_rhs",
+    "prod_adjoint", "extremum_adjoint", "norm_adjoint", "untranspose", "make_seed",
+]
+
+
+def unbroadcast(d, x):
+    """Sum ``d`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape."""
+    xshape = np.shape(x)
+    dshape = np.shape(d)
+    if dshape == xshape:
+        return d
+    lead = len(dshape) - len(xshape)
+    axes = tuple(range(lead)) + tuple(
+        i + lead for i, n in enumerate(xshape) if n == 1 and dshape[i + lead] != 1
+    )
+    d = np.sum(d, axis=axes) if axes else d
+    d = np.reshape(d, xshape)
+    return _like(d, x)
+
+
+def _like(d, x):
+    """``d`` as a Python float when ``x`` is a Python scalar, else as is."""
+    if isinstance(x, (float, int)) and not isinstance(x, np.generic):
+        return float(d)
+    return d
+
+
+def zeros_like(x):
+    """A zero adjoint for ``x``: ``0.0`` for a Python number, else a zero array of its shape."""
+    if isinstance(x, (float, int)) and not isinstance(x, np.generic):
+        return 0.0
+    return np.zeros_like(x, dtype=np.result_type(x, np.float16))
+
+
+def expand_reduced(g, x, axis=None, keepdims=False):
+    """Broadcast the adjoint ``g`` of a reduction of ``x`` back to ``x``'s shape (a new array)."""
+    shape = np.shape(x)
+    if not keepdims and axis is not None:
+        g = np.expand_dims(g, axis)
+    out = np.empty(shape, dtype=np.result_type(g, x, np.float16))
+    out[...] = g
+    return _like(out, x) if shape == () else out
+
+
+def _reduced_count(x, axis):
+    shape = np.shape(x)
+    if axis is None:
+        return int(np.prod(shape))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return int(np.prod([shape[a] for a in axes]))
+
+
+def mean_adjoint(g, x, axis=None, keepdims=False):
+    """Adjoint of ``np.mean(x, axis, keepdims)``."""
+    return expand_reduced(g, x, axis, keepdims) / _reduced_count(x, axis)
+
+
+def index_adjoint(g, x, index):
+    """Adjoint of ``x[index]``: ``g`` scattered into zeros shaped like ``x``; repeats accumulate."""
+    out = np.zeros(np.shape(x), dtype=np.result_type(g, x, np.float16))
+    if _is_basic_index(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+def _is_basic_index(index):
+    items = index if isinstance(index, tuple) else (index,)
+    return all(
+        item is None or item is Ellipsis or isinstance(item, (int, np.integer, slice))
+        and not isinstance(item, (bool, np.bool_))
+        for item in items
+    )
+
+
+def dot_lhs(g, a, b):
+    """Adjoint of ``a`` in ``a @ b``, for any dimensions ``np.matmul`` accepts."""
+    if np.ndim(a) == 2 and np.ndim(b) == 2 and np.ndim(g) == 2:
+        return g @ b.T
+    if np.ndim(b) == 1:
+        return g * b if np.ndim(a) == 1 else np.multiply.outer(g, b)
+    if np.ndim(a) == 1:
+        return np.einsum("...ik,...k->i", b, g)
+    return unbroadcast(np.matmul(g, np.swapaxes(b, -1, -2)), a)
+
+
+def dot_rhs(g, a, b):
+    """Adjoint of ``b`` in ``a @ b``, for any dimensions ``np.matmul`` accepts."""
+    if np.ndim(a) == 2 and np.ndim(b) == 2 and np.ndim(g) == 2:
+        return a.T @ g
+    if np.ndim(a) == 1:
+        return g * a if np.ndim(b) == 1 else np.multiply.outer(a, g)
+    if np.ndim(b) == 1:
+        return np.einsum("...ik,...i->k", a, g)
+    return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g), b)
+
+
+def _check_dot(a, b):
+    if np.ndim(a) > 2 or np.ndim(b) > 2:
+        raise ArgumentError("the gradient of np.dot is given for arrays of at most two dimensions; "
+                            "use np.matmul or @ for stacks of matrices")
+
+
+def npdot_lhs(g, a, b):
+    """Adjoint of ``a`` in ``np.dot(a, b)``."""
+    _check_dot(a, b)
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return unbroadcast(g * b, a)
+    return dot_lhs(g, a, b)
+
+
+def npdot_rhs(g, a, b):
+    """Adjoint of ``b`` in ``np.dot(a, b)``."""
+    _check_dot(a, b)
+    if np.ndim(a) == 0 or np.ndim(b) == 0:
+        return unbroadcast(g * a, b)
+    return dot_rhs(g, a, b)
+
+
+def prod_adjoint(g, x, axis=None, keepdims=False):
+    """Adjoint of ``np.prod``: the product of the other elements, exact when some are zero."""
+    x = np.asarray(x)
+    if axis is None:
+        flat = x.reshape(-1)
+        left = np.concatenate(([1.0], np.cumprod(flat[:-1]))) if flat.size else flat
+        right = np.concatenate((np.cumprod(flat[::-1][:-1])[::-1], [1.0])) if flat.size else flat
+        return (g * left * right).reshape(x.shape)
+    if isinstance(axis, tuple):
+        raise ArgumentError("the gradient of np.prod over a tuple of axes is not supported; reduce one axis at a time")
+    moved = np.moveaxis(x, axis, -1)
+    ones = np.ones(moved.shape[:-1] + (1,), dtype=moved.dtype)
+    left = np.concatenate((ones, np.cumprod(moved[..., :-1], axis=-1)), axis=-1)
+    rev = moved[..., ::-1]
+    right = np.concatenate((ones, np.cumprod(rev[..., :-1], axis=-1)), axis=-1)[..., ::-1]
+    others = np.moveaxis(left * right, -1, axis)
+    return expand_reduced(g, x, axis, keepdims) * others
+
+
+def extremum_adjoint(g, x, ans, axis=None, keepdims=False):
+    """Adjoint of ``np.max`` / ``np.min``: shared equally among the elements that tie."""
+    if np.ndim(x) == 0:
+        return g
+    full = expand_reduced(ans, x, axis, keepdims)
+    hits = (x == full)
+    count = np.sum(hits, axis=axis, keepdims=True)
+    return expand_reduced(g, x, axis, keepdims) * hits / count
+
+
+def norm_adjoint(g, x, ans, ord=None, axis=None, keepdims=False):
+    """Adjoint of ``np.linalg.norm`` for the 2-norm of vectors and the Frobenius norm."""
+    if ord not in (None, 2, "fro") or (ord == 2 and (np.ndim(x) != 1 and (axis is None or isinstance(axis, tuple)))):
+        raise ArgumentError(f"the gradient of np.linalg.norm with ord={ord!r} is not supported; "
+                            "use ord=None (the 2-norm / Frobenius norm)")
+    if not keepdims and axis is not None:
+        ans = np.expand_dims(ans, axis)
+        g = np.expand_dims(g, axis)
+    return g * x / ans
+
+
+def untranspose(g, axes=None):
+    """Adjoint of ``np.transpose(x, axes)``."""
+    if axes is None:
+        return np.transpose(g)
+    return np.transpose(g, np.argsort(axes))
+
+
+def make_seed(names):
+    """A checker for one gradient function: it returns the adjoint of the output (1.0, or
+    ones for a size-1 array) after checking that the output is a scalar and that the
+    arguments being differentiated hold real floating-point values."""
+
+    def seed(value, *wrt):
+        for name, arg in zip(names, wrt):
+            _check_wrt(name, arg)
+        if isinstance(value, float):
+            return 1.0
+        size = np.size(value)
+        if size != 1 or not np.issubdtype(np.result_type(value), np.number):
+            raise OutputError(
+                f"the function must return a scalar to be differentiated, but it returned "
+                f"{_describe(value)}; reduce it first (e.g. np.sum) or use a Jacobian")
+        if np.ndim(value) == 0:
+            return 1.0
+        return np.ones_like(value, dtype=np.result_type(value, np.float16))
+
+    return seed
+
+
+def _describe(value):
+    if isinstance(value, np.ndarray):
+        return f"an array of shape {value.shape} and dtype {value.dtype}"
+    if value is None:
+        return "None (is a return statement missing?)"
+    return f"a value of type {type(value).__name__}"
+
+
+def _check_wrt(name, arg):
+    if isinstance(arg, (bool, np.bool_)) or (isinstance(arg, np.ndarray) and arg.dtype == bool):
+        raise ArgumentError(f"cannot differentiate with respect to {name!r}: it is a boolean")
+    if isinstance(arg, (int, np.integer)) or (isinstance(arg, np.ndarray) and np.issubdtype(arg.dtype, np.integer)):
+        raise ArgumentError(
+            f"cannot differentiate with respect to {name!r}: it holds integers; pass floats, "
+            f"e.g. {name}=float(...) or np.asarray(..., dtype=float)")
+    if isinstance(arg, (complex, np.complexfloating)) or (
+            isinstance(arg, np.ndarray) and np.issubdtype(arg.dtype, np.complexfloating)):
+        raise ArgumentError(f"cannot differentiate with respect to {name!r}: complex values are not supported")
+    if not isinstance(arg, (float, np.floating, np.ndarray)):
+        raise ArgumentError(
+            f"cannot differentiate with respect to {name!r}: it is a {type(arg).__name__}, "
+            "not a float or a NumPy array of floats")
+    if isinstance(arg, np.ndarray) and not np.issubdtype(arg.dtype, np.floating):
+        raise ArgumentError(
+            f"cannot differentiate with respect to {name!r}: its dtype is {arg.dtype}, not a floating type")

@@ -1,0 +1,244 @@
+"""Copy propagation, dead code elimination and re-inlining of temporaries."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import gast
+
+from ..astutil import names_loaded, target_names
+
+
+def walk_stmts(stmts):
+    for s in stmts:
+        yield s
+        for field in ("body", "orelse"):
+            yield from walk_stmts(getattr(s, field, []) or [])
+
+
+def _stores(stmts):
+    c = Counter()
+    for s in walk_stmts(stmts):
+        if isinstance(s, gast.Assign):
+            for n in target_names(s.targets[0]):
+                c[n] += 1
+        elif isinstance(s, gast.For):
+            for n in target_names(s.target):
+                c[n] += 1
+    return c
+
+
+def _loads(stmts):
+    c = Counter()
+    for s in stmts:
+        for n in gast.walk(s):
+            if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                c[n.id] += 1
+    return c
+
+
+def is_pure(node):
+    """No call in ``node`` that may have an effect (a user function, a stack operation)."""
+    for n in gast.walk(node):
+        if isinstance(n, gast.Call):
+            if getattr(n, "impure", False):
+                return False
+            callee = getattr(n, "callee", None)
+            if callee is not None and (callee.kind not in ("rule", "nondiff") or callee.name == "print"):
+                return False
+            if isinstance(n.func, gast.Attribute) and n.func.attr in ("pop", "append"):
+                return False
+    return True
+
+
+def dead_code(stmts, keep=(), removable=lambda name: True):
+    """Remove pure assignments whose targets are never read (iterated to a fixed point)."""
+    while True:
+        loads = _loads(stmts)
+        loads.update(keep)
+        changed = False
+
+        def prune(block):
+            nonlocal changed
+            out = []
+            for s in block:
+                for field in ("body", "orelse"):
+                    if getattr(s, field, None):
+                        setattr(s, field, prune(getattr(s, field)))
+                if isinstance(s, gast.Assign):
+                    names = target_names(s.targets[0])
+                    if names and all(loads[n] == 0 and removable(n) for n in names) and is_pure(s.value):
+                        changed = True
+                        continue
+                if isinstance(s, gast.If) and not s.body and not s.orelse:
+                    changed = True
+                    continue
+                if isinstance(s, gast.If) and not s.body:
+                    s.body, s.orelse = s.orelse, []
+                    s.test = gast.UnaryOp(op=gast.Not(), operand=s.test)
+                out.append(s)
+            return out
+
+        stmts = prune(stmts)
+        if not changed:
+            return stmts
+
+
+def propagate_copies(stmts, protected=frozenset()):
+    """``a = b; ... use(a)`` becomes ``use(b)`` and ``t = e; a = t`` becomes ``a = e``,
+    where that changes no value (single assignments, in one block)."""
+    while True:
+        stores = _stores(stmts)
+        loads = _loads(stmts)
+        changed = _propagate_block(stmts, stores, loads, protected)
+        if not changed:
+            return stmts
+
+
+def _propagate_block(block, stores, loads, protected):
+    for s in block:
+        for field in ("body", "orelse"):
+            if getattr(s, field, None) and _propagate_block(getattr(s, field), stores, loads, protected):
+                return True
+    for i, s in enumerate(block):
+        if not isinstance(s, gast.Assign) or not isinstance(s.targets[0], gast.Name):
+            continue
+        a = s.targets[0].id
+        if a in protected or stores[a] != 1:
+            continue
+        later = block[i + 1:]
+        uses = [j for j, t in enumerate(later) if a in names_loaded(t)]
+        if loads[a] != sum(_count(t, a) for t in later):
+            continue  # used elsewhere (before, or in another block)
+        if isinstance(s.value, gast.Name):  # a = b: forward substitution
+            b = s.value.id
+            last = uses[-1] if uses else -1
+            if any(b in _stored_in(t) for t in later[:last]) or (
+                    last >= 0 and isinstance(later[last], (gast.If, gast.For, gast.While))
+                    and b in _stored_in(later[last])):
+                continue
+            for t in later[:last + 1]:
+                _rename_loads(t, a, b)
+            del block[i]
+            return True
+        if len(uses) == 1 and loads[a] == 1:  # t = e; x = t: coalesce
+            j = uses[0]
+            copy = later[j]
+            if not (isinstance(copy, gast.Assign) and isinstance(copy.value, gast.Name)
+                    and isinstance(copy.targets[0], gast.Name)):
+                continue
+            x = copy.targets[0].id
+            between = later[:j]
+            if any(x in names_loaded(t) or x in _stored_in(t) for t in between) or x in names_loaded(s.value):
+                continue
+            s.targets[0].id = x
+            del block[i + 1 + j]
+            return True
+    return False
+
+
+def _count(node, name):
+    return sum(1 for n in gast.walk(node) if isinstance(n, gast.Name) and n.id == name
+               and isinstance(n.ctx, gast.Load))
+
+
+def _stored_in(node):
+    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+
+
+def _rename_loads(node, old, new):
+    for n in gast.walk(node):
+        if isinstance(n, gast.Name) and n.id == old and isinstance(n.ctx, gast.Load):
+            n.id = new
+
+
+def inline_temporaries(stmts, temps, keep=()):
+    """Put single-use temporaries back into the expression that uses them (forward sweep)."""
+    while True:
+        loads = _loads(stmts)
+        loads.update(keep)
+        stores = _stores(stmts)
+        if not _inline_block(stmts, temps, loads, stores):
+            return stmts
+
+
+def _inline_block(block, temps, loads, stores):
+    for s in block:
+        for field in ("body", "orelse"):
+            if getattr(s, field, None) and _inline_block(getattr(s, field), temps, loads, stores):
+                return True
+    for i in range(len(block) - 1, -1, -1):
+        s = block[i]
+        if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
+            continue
+        t = s.targets[0].id
+        if t not in temps or stores[t] != 1 or loads[t] != 1:
+            continue
+        j = next((k for k in range(i + 1, len(block)) if t in names_loaded(_head(block[k]))), None)
+        if j is None:
+            continue
+        reads = names_loaded(s.value)
+        between = block[i + 1:j]
+        if any(_stored_in(b) & reads or not _pure_stmt(b) for b in between):
+            continue
+        if not is_pure(s.value) and between:
+            continue
+        target = block[j]
+        if isinstance(target, gast.While):
+            continue
+        _substitute(_head(target), t, s.value)
+        del block[i]
+        return True
+    return False
+
+
+def _head(s):
+    """The part of a statement evaluated once, before any nested block."""
+    if isinstance(s, gast.If):
+        return s.test
+    if isinstance(s, gast.For):
+        return s.iter
+    if isinstance(s, gast.While):
+        return gast.Constant(value=None, kind=None)
+    return s
+
+
+def _pure_stmt(s):
+    if isinstance(s, gast.Assign):
+        return is_pure(s.value)
+    return False
+
+
+class _Sub(gast.NodeTransformer):
+    def __init__(self, name, value):
+        self.name, self.value = name, value
+
+    def visit_Name(self, node):
+        if node.id == self.name and isinstance(node.ctx, gast.Load):
+            return self.value
+        return node
+
+
+def _substitute(node, name, value):
+    _Sub(name, value).visit(node)
+
+
+def merge_accumulations(stmts):
+    """``dx = a`` followed by ``dx = dx + b`` becomes ``dx = a + b``."""
+    out = []
+    for s in stmts:
+        for field in ("body", "orelse"):
+            if getattr(s, field, None):
+                setattr(s, field, merge_accumulations(getattr(s, field)))
+        prev = out[-1] if out else None
+        if (prev is not None and isinstance(s, gast.Assign) and isinstance(prev, gast.Assign)
+                and isinstance(s.targets[0], gast.Name) and isinstance(prev.targets[0], gast.Name)
+                and s.targets[0].id == prev.targets[0].id and isinstance(s.value, gast.BinOp)
+                and isinstance(s.value.op, gast.Add) and isinstance(s.value.left, gast.Name)
+                and s.value.left.id == s.targets[0].id
+                and s.targets[0].id not in names_loaded(s.value.right)
+                and s.targets[0].id not in names_loaded(prev.value)):
+            prev.value = gast.BinOp(left=prev.value, op=gast.Add(), right=s.value.right)
+            continue
+        out.append(s)
+    return out

@@ -1,0 +1,52 @@
+"""Constant folding and algebraic identities on generated (backward) expressions."""
+
+from __future__ import annotations
+
+import operator
+
+import gast
+
+_FOLD = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.mul, gast.Pow: operator.pow}
+
+
+def _number(node):
+    if isinstance(node, gast.Constant) and type(node.value) in (int, float):
+        return node.value
+    if (isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub)
+            and isinstance(node.operand, gast.Constant) and type(node.operand.value) in (int, float)):
+        return -node.operand.value
+    return None
+
+
+def _const(value):
+    if value < 0:
+        return gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-value, kind=None))
+    return gast.Constant(value=value, kind=None)
+
+
+class Fold(gast.NodeTransformer):
+    def visit_BinOp(self, node):
+        self.generic_visit(node)
+        a, b = _number(node.left), _number(node.right)
+        fold = _FOLD.get(type(node.op))
+        if a is not None and b is not None and fold is not None and not (
+                isinstance(node.op, gast.Pow) and abs(b) > 8):
+            return _const(fold(a, b))
+        if isinstance(node.op, gast.Pow) and b == 1:
+            return node.left
+        if isinstance(node.op, gast.Mult) and b == 1 and isinstance(node.right.value if isinstance(
+                node.right, gast.Constant) else None, float):
+            return node.left
+        return node
+
+    def visit_UnaryOp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.UnaryOp) and isinstance(
+                node.operand.op, gast.USub):
+            return node.operand.operand
+        return node
+
+
+def fold(stmts):
+    folder = Fold()
+    return [folder.visit(s) for s in stmts]

@@ -1,0 +1,67 @@
+"""Deterministic names for generated code, never clashing with the user's names."""
+
+from __future__ import annotations
+
+class Namer:
+    """Hands out fresh names for one generated function, avoiding every name in ``taken``.
+
+    ``bind`` also records which object a free name of the generated code refers to: the
+    generated function gets those objects as closure cells.
+    """
+
+    def __init__(self, taken, visible=None):
+        self.taken = set(taken)
+        self.visible = visible or (lambda name: (False, None))
+        self.env: dict[str, object] = {}
+        self._adjoints: dict[str, str] = {}
+        self._counters: dict[str, int] = {}
+
+    def fresh(self, base: str) -> str:
+        """``base`` itself if free, else ``base_2``, ``base_3``, ..."""
+        name, n = base, 1
+        while name in self.taken:
+            n += 1
+            name = f"{base}_{n}"
+        self.taken.add(name)
+        return name
+
+    def numbered(self, base: str) -> str:
+        """``base1``, ``base2``, ... skipping taken names."""
+        while True:
+            n = self._counters.get(base, 0) + 1
+            self._counters[base] = n
+            name = f"{base}{n}"
+            if name not in self.taken:
+                self.taken.add(name)
+                return name
+
+    def adjoint(self, var: str) -> str:
+        """The name of the adjoint of ``var``: ``dx`` for ``x``."""
+        if var not in self._adjoints:
+            self._adjoints[var] = self.fresh("d" + var)
+        return self._adjoints[var]
+
+    def is_adjoint(self, name: str) -> bool:
+        return name in self._adjoints.values()
+
+    def adjoint_names(self):
+        return dict(self._adjoints)
+
+    def bind(self, base: str, obj) -> str:
+        """A free name of the generated code that refers to ``obj``."""
+        for name, value in self.env.items():
+            if value is obj and (name == base or name.startswith(base + "_")):
+                return name
+        found, value = self.visible(base)
+        if found and value is obj:
+            return base  # the user's code already sees this object under this name
+        name = self.fresh(base)
+        self.env[name] = obj
+        return name
+
+    def snapshot(self):
+        return (set(self.taken), dict(self.env), dict(self._adjoints), dict(self._counters))
+
+    def restore(self, snap):
+        taken, env, adjoints, counters = snap
+        self.taken, self.env, self._adjoints, self._counters = set(taken), dict(env), dict(adjoints), dict(counters)

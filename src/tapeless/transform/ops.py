@@ -1,0 +1,73 @@
+"""What one normalized statement computes: the primitive and its operands."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import gast
+
+from ..astutil import index_as_value
+from ..rules import registry
+
+
+@dataclass
+class Op:
+    kind: str  # "copy", "const", "rule", "nondiff", "user", "unknown", "container"
+    node: object  # the value expression (for locations)
+    name: str = ""
+    rule: object = None
+    func: object = None
+    args: list = field(default_factory=list)
+    keywords: dict = field(default_factory=dict)
+
+
+def _keyed(key, node, args, name):
+    kind, rule = registry.lookup(key)
+    return Op(kind or "unknown", node, name or registry.display_name(key), rule=rule, args=args)
+
+
+_OP_TEXT = {"Add": "+", "Sub": "-", "Mult": "*", "Div": "/", "Pow": "**", "MatMult": "@",
+            "Mod": "%", "FloorDiv": "//", "USub": "unary -", "UAdd": "unary +"}
+
+
+def classify(value) -> Op:
+    if isinstance(value, gast.Name):
+        return Op("copy", value, args=[value])
+    if isinstance(value, gast.Constant) or isinstance(value, gast.UnaryOp) and isinstance(
+            value.operand, gast.Constant):
+        return Op("const", value)
+    if isinstance(value, gast.BinOp):
+        op = type(value.op).__name__
+        return _keyed(("op", op), value, [value.left, value.right], f"the operator {_OP_TEXT.get(op, op)}")
+    if isinstance(value, gast.UnaryOp):
+        op = type(value.op).__name__
+        return _keyed(("op", op), value, [value.operand], f"the operator {_OP_TEXT.get(op, op)}")
+    if isinstance(value, (gast.Compare, gast.BoolOp, gast.JoinedStr)):
+        return Op("nondiff", value)
+    if isinstance(value, gast.Call):
+        callee = value.callee
+        args = list(value.args)
+        if callee.method:
+            args = [value.func.value] + args
+        keywords = {k.arg: k.value for k in value.keywords}
+        return Op(callee.kind, value, callee.name, rule=callee.rule, func=callee.func, args=args,
+                  keywords=keywords)
+    if isinstance(value, gast.Subscript):
+        return _keyed(("subscript",), value, [value.value, index_as_value(value.slice)], "indexing")
+    if isinstance(value, gast.Attribute):
+        if isinstance(value.value, gast.Name):
+            return _keyed(("attr", value.attr), value, [value.value], f"the attribute .{value.attr}")
+        return Op("const", value)
+    if isinstance(value, (gast.Tuple, gast.List)):
+        return Op("container", value, "a tuple or list", args=list(value.elts))
+    return Op("unknown", value, type(value).__name__)
+
+
+def operand_names(op) -> set:
+    """Names an operation reads as operands (what activity flows through)."""
+    names = set()
+    for node in list(op.args) + list(op.keywords.values()):
+        for sub in gast.walk(node):
+            if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load):
+                names.add(sub.id)
+    return names

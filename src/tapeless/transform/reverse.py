@@ -1,0 +1,331 @@
+"""The reverse transform: a normalized body becomes a forward sweep and a backward sweep.
+
+The forward sweep is the primal code (with helper calls replaced by their forward halves and
+trip counters on loops). The backward sweep runs the adjoint of each statement in reverse
+order. Both carry *markers* where a value may have to be saved (before an assignment) and
+restored (after its adjoint); :mod:`.saves` later turns the markers that matter into code.
+
+Adjoints are tracked statically: an adjoint is *set* once something has flowed into it. The
+first contribution assigns (``dx = ...``), later ones add (``dx = dx + ...``); where control
+flow merges, the paths are made to agree with explicit zeros.
+"""
+
+from __future__ import annotations
+
+import builtins
+import inspect
+
+import gast
+
+from ..astutil import assign, call, const, if_, load, names_loaded, store, target_names, tuple_
+from ..errors import MissingRule, NonDifferentiable
+from ..runtime import unbroadcast, zeros_like
+from .ops import classify, operand_names
+from .templates import bind, differentiable_params, instantiate
+
+
+def marker(kind, data):
+    node = gast.Expr(value=call("__tapeless_marker__"))
+    node.marker = (kind, data)
+    return node
+
+
+def is_marker(node):
+    return hasattr(node, "marker")
+
+
+def _is_break_if(s):
+    return isinstance(s, gast.If) and len(s.body) == 1 and isinstance(s.body[0], gast.Break) and not s.orelse
+
+
+class Reverse:
+    """Generates the two sweeps of one function (see the module docstring)."""
+
+    def __init__(self, unit):
+        self.unit = unit
+        self.fs = unit.fs
+        self.namer = unit.namer
+        self.active = unit.active
+
+    # -- errors ---------------------------------------------------------------------
+    def _where(self, node):
+        return self.fs.location(node)
+
+    def _depends(self, names):
+        act = sorted(names & self.active)
+        return ", ".join(act)
+
+    # -- forward sweep ----------------------------------------------------------------
+    def forward(self, stmts, loops=()):
+        out = []
+        for s in stmts:
+            s.loops = loops
+            if isinstance(s, gast.Assign):
+                out.append(marker("save", s))
+                out.append(self._forward_assign(s))
+            elif isinstance(s, gast.If):
+                out.append(gast.copy_location(if_(s.test, self.forward(s.body, loops),
+                                                  self.forward(s.orelse, loops)), s))
+            elif isinstance(s, gast.For):
+                out.extend(self._forward_loop(s, loops))
+            elif isinstance(s, gast.While):
+                out.extend(self._forward_loop(s, loops))
+            else:
+                out.append(s)
+        return out
+
+    def _forward_loop(self, s, loops):
+        inner = loops + (s,)
+        body = self.forward(s.body, inner)
+        for i, stmt in enumerate(s.body):
+            stmt.top_of = s
+        has_break = any(isinstance(st, gast.If) and _is_break_if(st) for st in s.body)
+        s.counter = None
+        pre, post = [], []
+        if isinstance(s, gast.While) or has_break:
+            s.counter = self.namer.numbered("n")
+            pre.append(assign(s.counter, const(0)))
+            body.insert(0, assign(s.counter, gast.BinOp(left=load(s.counter), op=gast.Add(), right=const(1))))
+            post.append(marker("trip_save", s))
+        end = len(body) - 1 if body and _is_break_if(body[-1]) else len(body)
+        body.insert(end, marker("loop_end", s))
+        if isinstance(s, gast.For):
+            new = gast.For(target=s.target, iter=s.iter, body=body, orelse=[], type_comment=None)
+            pre.insert(0, marker("save", s))
+        else:
+            new = gast.While(test=s.test, body=body, orelse=[])
+        gast.copy_location(new, s)
+        return pre + [new] + post
+
+    def _forward_assign(self, s):
+        op = classify(s.value)
+        self._check(s, op)
+        if op.kind == "user" and operand_names(op) & self.active:
+            ref = self._helper(s, op)
+            s.tape = self.namer.numbered("tape")
+            new = assign(tuple_([s.targets[0], store(s.tape)], gast.Store()),
+                         gast.Call(func=load(ref.fwd), args=s.value.args, keywords=s.value.keywords))
+            new.origin = s.origin
+            return gast.copy_location(new, s)
+        return s
+
+    def _check(self, s, op):
+        act = operand_names(op) & self.active
+        if not act:
+            return
+        if op.kind == "unknown":
+            raise MissingRule(
+                f"no derivative rule for {op.name}, which receives the differentiated value "
+                f"{self._depends(act)}", self._where(op.node),
+                "tapeless.rules.reverse_rule registers one; or compute it from supported functions; "
+                "see docs/supported.md")
+        if op.kind == "container":
+            raise NonDifferentiable(
+                f"a tuple or list holding differentiated values ({self._depends(act)}) cannot be "
+                "differentiated yet", self._where(op.node),
+                "keep the values in separate variables, or stack arrays with NumPy functions that have rules")
+
+    def _helper(self, s, op):
+        try:
+            bound = inspect.signature(op.func).bind(*op.args, **op.keywords)
+        except TypeError as exc:
+            raise NonDifferentiable(f"cannot call {op.name}: {exc}", self._where(op.node)) from None
+        active_params = []
+        for name, node in bound.arguments.items():
+            act = names_loaded(node) & self.active if not isinstance(node, tuple) else set()
+            if act:
+                if not isinstance(node, gast.Name):
+                    raise NonDifferentiable(
+                        f"argument {name!r} of {op.name} is a container of differentiated values",
+                        self._where(op.node), "pass each array as its own argument")
+                active_params.append(name)
+        ref = self.unit.helper(op.func, tuple(active_params), op.node)
+        s.helper = (ref, [bound.arguments[p].id for p in active_params])
+        return ref
+
+    # -- backward sweep ---------------------------------------------------------------
+    def backward(self, stmts, state):
+        """Adjoint code for ``stmts`` in reverse order; ``state`` is the set of set adjoints."""
+        out = []
+        for s in reversed(stmts):
+            if isinstance(s, gast.Assign):
+                code = self._adjoint_assign(s, state)
+                out.extend(_tag(code, s))
+                out.append(marker("restore", s))
+            elif isinstance(s, gast.If):
+                out.extend(self._backward_if(s, state))
+            elif isinstance(s, (gast.For, gast.While)):
+                out.extend(self._backward_loop(s, state))
+        return out
+
+    def _backward_if(self, s, state):
+        st1, st2 = set(state), set(state)
+        body = self.backward(s.body, st1)
+        orelse = self.backward(s.orelse, st2)
+        for missing, code in ((st2 - st1, body), (st1 - st2, orelse)):
+            for v in sorted(missing):
+                if v in s.maybe_defined:
+                    code.append(_tag1(self._zero(v), s))
+                else:
+                    st1.discard(v)
+                    st2.discard(v)
+        state.clear()
+        state.update(st1 | st2)
+        if not body and not orelse:
+            return []
+        if not body:
+            new = if_(gast.UnaryOp(op=gast.Not(), operand=load(s.test.id)), orelse)
+        else:
+            new = if_(load(s.test.id), body, orelse)
+        return [gast.copy_location(new, s)]
+
+    def _zero(self, v, like=None):
+        helper = self.namer.bind("zeros_like", zeros_like)
+        return assign(self.namer.adjoint(v), call(helper, load(like or v)))
+
+    def _backward_loop(self, s, state):
+        entry = set(state)
+        inits = []
+        while True:
+            snap = self.namer.snapshot()
+            trial = set(entry)
+            self.backward(s.body, trial)
+            self.namer.restore(snap)
+            missing = sorted(trial - entry)
+            if not missing:
+                break
+            for v in missing:
+                inits.append(_tag1(self._zero(v), s))
+                entry.add(v)
+        after = set(entry)
+        body = self.backward(s.body, after)
+        for v in sorted(entry - after):  # killed in the body: zero for the earlier iterations
+            body.append(_tag1(self._zero(v, like=self.namer.adjoint(v)), s))
+        state.clear()
+        state.update(entry)
+        if not body:
+            return []
+        body.insert(0, marker("loop_start", s))
+        rev = self.namer.bind("reversed", builtins.reversed)
+        if isinstance(s, gast.For):
+            rng = s.iter
+            if s.counter is not None:
+                rng = gast.Subscript(value=rng, slice=gast.Slice(lower=None, upper=load(s.counter), step=None),
+                                     ctx=gast.Load())
+            loop = gast.For(target=s.target, iter=call(rev, rng), body=body, orelse=[], type_comment=None)
+        else:
+            loop = gast.For(target=store(self.namer.fresh("_")), iter=call("range", load(s.counter)),
+                            body=body, orelse=[], type_comment=None)
+        gast.copy_location(loop, s)
+        loop.loop = s
+        out = inits + ([marker("trip_restore", s)] if s.counter is not None else []) + [loop]
+        if isinstance(s, gast.For):
+            out.append(marker("restore", s))
+        return out
+
+    def _adjoint_assign(self, s, state):
+        target = s.targets[0]
+        op = classify(s.value)
+        if isinstance(target, gast.Tuple):
+            return self._adjoint_tuple_call(s, op, state)
+        t = target.id
+        if t not in self.active or t not in state:
+            state.discard(t)
+            return []
+        g = self.namer.adjoint(t)
+        state.discard(t)
+        code = []
+        if op.kind == "copy":
+            if op.args[0].id in self.active:
+                self._accumulate(op.args[0].id, load(g), state, code)
+        elif op.kind == "rule":
+            self._apply_rule(s, op, t, g, state, code)
+        elif op.kind == "user" and hasattr(s, "helper"):
+            self._call_backward(s, [load(g)], state, code)
+        return code
+
+    def _apply_rule(self, s, op, t, g, state, code):
+        rule = op.rule
+        try:
+            bindings = bind(rule, op)
+        except TypeError as exc:
+            raise NonDifferentiable(f"this call of {op.name} is not supported: {exc}", self._where(op.node)) from None
+        diff = differentiable_params(rule)
+        wanted = []
+        for p, node in bindings.items():
+            act = names_loaded(node) & self.active
+            if not act:
+                continue
+            if p not in diff:
+                raise NonDifferentiable(
+                    f"{op.name} is not differentiated with respect to its argument {p!r}, which "
+                    f"depends on {self._depends(act)}", self._where(op.node),
+                    "wrap the value in a supported function, or make that argument a constant")
+            if not isinstance(node, gast.Name):
+                raise NonDifferentiable(
+                    f"argument {p!r} of {op.name} is a container of differentiated values",
+                    self._where(op.node), "pass the array itself")
+            wanted.append(p)
+        preamble, contributions = instantiate(rule, bindings, t, g, self.namer, wanted)
+        code.extend(preamble)
+        for p in wanted:
+            value = self._unbroadcast(contributions[p], bindings[p].id, t)
+            self._accumulate(bindings[p].id, value, state, code)
+
+    def _unbroadcast(self, value, arg, result):
+        """Drop ``unbroadcast(E, a)`` where ``a`` surely has the result's shape."""
+        if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
+                and self.namer.env.get(value.func.id) is unbroadcast and len(value.args) == 2):
+            return value
+        shapes = self.unit.shapes
+        if shapes.same(arg, result):
+            return value.args[0]
+        value.args[1] = load(shapes.stable(arg))
+        return value
+
+    def _adjoint_tuple_call(self, s, op, state):
+        if not hasattr(s, "helper"):
+            for name in target_names(s.targets[0]):
+                state.discard(name)
+            return []
+        outs = target_names(s.targets[0])
+        if not any(o in state for o in outs):
+            return []
+        seeds, code = [], []
+        for o in outs:
+            if o in state:
+                seeds.append(load(self.namer.adjoint(o)))
+            else:
+                helper = self.namer.bind("zeros_like", zeros_like)
+                seeds.append(call(helper, load(o)))
+        for o in outs:
+            state.discard(o)
+        self._call_backward(s, seeds, state, code)
+        return code
+
+    def _call_backward(self, s, seeds, state, code):
+        ref, args = s.helper
+        temps = [self.namer.numbered("t") for _ in args]
+        target = store(temps[0]) if len(temps) == 1 else tuple_([store(t) for t in temps], gast.Store())
+        code.append(assign(target, call(ref.bwd, load(s.tape), *seeds)))
+        for arg, tmp in zip(args, temps):
+            self._accumulate(arg, load(tmp), state, code)
+
+    def _accumulate(self, v, expr, state, code):
+        dv = self.namer.adjoint(v)
+        if v in state:
+            code.append(assign(dv, gast.BinOp(left=load(dv), op=gast.Add(), right=expr)))
+        else:
+            code.append(assign(dv, expr))
+            state.add(v)
+
+
+def _tag(code, s):
+    for c in code:
+        _tag1(c, s)
+    return code
+
+
+def _tag1(node, s):
+    node.origin = getattr(s, "origin", s)
+    return node

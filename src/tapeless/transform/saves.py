@@ -1,0 +1,166 @@
+"""To-be-recorded: save only the values the backward sweep reads and the forward sweep overwrites.
+
+A value is saved where the forward sweep is about to overwrite a name that the backward sweep
+reads, and restored right after the adjoint of the overwriting statement, so the backward
+sweep always sees the values the forward sweep saw. Outside loops the old value goes into a
+local (``x_old = x``); inside loops onto a list (``stack.append(x)``, ``x = stack.pop()``).
+A temporary assigned once per iteration and read only within that iteration is pushed once at
+the end of the iteration and popped at the start of its adjoint.
+"""
+
+from __future__ import annotations
+
+import gast
+
+from ..astutil import assign, attr, call, const, load, names_loaded, store, target_names, tuple_
+from .reverse import is_marker
+
+
+def _walk_stmts(stmts):
+    for s in stmts:
+        yield s
+        for field in ("body", "orelse"):
+            yield from _walk_stmts(getattr(s, field, []) or [])
+
+
+def _loads_excluding(stmts, skip):
+    out = set()
+    for s in stmts:
+        if s is skip or is_marker(s):
+            continue
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            out |= names_loaded(s.test if isinstance(s, (gast.If, gast.While)) else s.iter)
+            out |= _loads_excluding(s.body, skip)
+            out |= _loads_excluding(s.orelse, skip)
+        else:
+            out |= names_loaded(s)
+    return out
+
+
+class SavePlan:
+    def __init__(self, unit, primal_names):
+        self.unit = unit
+        self.namer = unit.namer
+        self.primal = primal_names
+        self.stack = None
+        self.inits = []  # names that must start as None
+        self.slots = {}  # id(stmt) -> [(name, slot or None for the stack)]
+        self.per_iteration = {}  # id(loop) -> [names]
+        self.trips = set()  # id(loop) whose counter goes on the stack
+
+    def _stack(self):
+        if self.stack is None:
+            self.stack = self.namer.fresh("stack")
+        return self.stack
+
+    def plan(self, fwd, bwd):
+        present = {}
+        for s in _walk_stmts(bwd):
+            if is_marker(s):
+                present[(s.marker[0], id(s.marker[1]))] = s
+        self.bwd_loops = {id(s.loop): s for s in _walk_stmts(bwd) if hasattr(s, "loop")}
+        self.reads = _loads_excluding(bwd, None) & self.primal
+        self._reads_out = {}
+        for s in _walk_stmts(fwd):
+            if not is_marker(s):
+                continue
+            kind, data = s.marker
+            if kind == "save" and ("restore", id(data)) in present:
+                self._plan_save(data)
+            elif kind == "trip_save" and ("trip_restore", id(data)) in present and data.loops:
+                self.trips.add(id(data))
+        return self.materialize(fwd), self.materialize(bwd)
+
+    def _reads_outside(self, loop):
+        if id(loop) not in self._reads_out:
+            self._reads_out[id(loop)] = _loads_excluding(self._bwd_root, self.bwd_loops.get(id(loop)))
+        return self._reads_out[id(loop)]
+
+    def _plan_save(self, s):
+        names = [s.target.id] if isinstance(s, gast.For) else target_names(s.targets[0])
+        if isinstance(s, gast.For):
+            names = [n for n in names if n in self._reads_outside(s)]
+        saved = []
+        for v in names:
+            if v not in self.reads or v not in s.maybe_defined:
+                continue
+            loops = s.loops
+            if loops and not isinstance(s, gast.For) and self._per_iteration_ok(v, s, loops[-1]):
+                self.per_iteration.setdefault(id(loops[-1]), []).append(v)
+                continue
+            if v not in s.must_defined:
+                self.inits.append(v)
+            saved.append((v, None if loops else self.namer.fresh(f"{v}_old")))
+        if saved:
+            self.slots[id(s)] = saved
+
+    def _per_iteration_ok(self, v, s, loop):
+        if getattr(s, "top_of", None) is not loop:
+            return False
+        stores = sum(1 for st in _walk_stmts(loop.body) if isinstance(st, gast.Assign)
+                     and v in target_names(st.targets[0]))
+        if stores != 1 or v == getattr(getattr(loop, "target", None), "id", None):
+            return False
+        for st in loop.body:
+            if st is s:
+                break
+            if v in names_loaded(st):
+                return False
+        return v not in self._reads_outside(loop)
+
+    # -- code --------------------------------------------------------------------------
+    def materialize(self, stmts):
+        out = []
+        for s in stmts:
+            if is_marker(s):
+                out.extend(self._code(*s.marker))
+                continue
+            for field in ("body", "orelse"):
+                if getattr(s, field, None):
+                    setattr(s, field, self.materialize(getattr(s, field)))
+            if isinstance(s, (gast.If, gast.For, gast.While)) and not s.body and not s.orelse:
+                continue
+            if isinstance(s, gast.If) and not s.body:
+                s.body, s.orelse = s.orelse, []
+                s.test = gast.UnaryOp(op=gast.Not(), operand=s.test)
+            out.append(s)
+        return out
+
+    def _push(self, value):
+        return gast.Expr(value=call(attr(self._stack(), "append"), value))
+
+    def _pop(self, target):
+        return assign(target, call(attr(self._stack(), "pop")))
+
+    def _code(self, kind, data):
+        key = id(data)
+        if kind == "save" and key in self.slots:
+            return [assign(slot, load(v)) if slot else self._push(load(v)) for v, slot in self.slots[key]]
+        if kind == "restore" and key in self.slots:
+            return [assign(v, load(slot)) if slot else self._pop(v) for v, slot in reversed(self.slots[key])]
+        if kind == "loop_end" and key in self.per_iteration:
+            names = self.per_iteration[key]
+            return [self._push(load(names[0]) if len(names) == 1 else tuple_([load(n) for n in names]))]
+        if kind == "loop_start" and key in self.per_iteration:
+            names = self.per_iteration[key]
+            target = store(names[0]) if len(names) == 1 else tuple_([store(n) for n in names], gast.Store())
+            return [self._pop(target)]
+        if kind == "trip_save" and key in self.trips:
+            return [self._push(load(data.counter))]
+        if kind == "trip_restore" and key in self.trips:
+            return [self._pop(data.counter)]
+        return []
+
+    def prologue(self):
+        """Statements for the start of the forward sweep."""
+        out = [assign(v, const(None)) for v in dict.fromkeys(self.inits)]
+        if self.stack is not None:
+            out.append(assign(self.stack, gast.List(elts=[], ctx=gast.Load())))
+        return out
+
+
+def plan_saves(unit, fwd, bwd, primal_names):
+    plan = SavePlan(unit, primal_names)
+    plan._bwd_root = bwd
+    fwd, bwd = plan.plan(fwd, bwd)
+    return plan.prologue() + fwd, bwd, plan
