@@ -164,6 +164,8 @@ def assemble(w):
     else:
         primal = set(w.params) | names_stored(w.fwd)
         tape = sorted(names_loaded(bwd) & primal)
+        surely = set(w.params) | {n for st in w.fwd if isinstance(st, gast.Assign) for n in target_names(st.targets[0])}
+        w.fwd = [assign(n, const(None)) for n in tape if n not in surely] + w.fwd
         fwd_ret = gast.Return(value=tuple_([w.result, _maybe_tuple([load(n) for n in tape]) if tape else const(None)]))
         tape_param = tape[0] if len(tape) == 1 else w.namer.fresh("tape")
         unpack = [assign(tuple_([store(n) for n in tape], gast.Store()), load(tape_param))] if len(tape) > 1 else []

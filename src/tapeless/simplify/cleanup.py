@@ -52,36 +52,54 @@ def is_pure(node):
 
 
 def dead_code(stmts, keep=(), removable=lambda name: True):
-    """Remove pure assignments whose targets are never read (iterated to a fixed point)."""
-    while True:
-        loads = _loads(stmts)
-        loads.update(keep)
-        changed = False
+    """Remove pure assignments whose value is never read afterwards (liveness on the tree)."""
+    out, _ = _sweep(stmts, set(keep), removable, apply=True)
+    return out
 
-        def prune(block):
-            nonlocal changed
-            out = []
-            for s in block:
-                for field in ("body", "orelse"):
-                    if getattr(s, field, None):
-                        setattr(s, field, prune(getattr(s, field)))
-                if isinstance(s, gast.Assign):
-                    names = target_names(s.targets[0])
-                    if names and all(loads[n] == 0 and removable(n) for n in names) and is_pure(s.value):
-                        changed = True
-                        continue
-                if isinstance(s, gast.If) and not s.body and not s.orelse:
-                    changed = True
+
+def _sweep(stmts, live_out, removable, apply):
+    """Backward liveness over a block; with ``apply``, drop dead assignments. Returns
+    ``(statements, live_in)``."""
+    live = set(live_out)
+    out = []
+    for s in reversed(stmts):
+        if isinstance(s, gast.Assign):
+            names = target_names(s.targets[0])
+            dead = names and not (set(names) & live) and all(removable(n) for n in names) and is_pure(s.value)
+            if dead:
+                continue
+            live -= set(names)
+            live |= names_loaded(s.value)
+        elif isinstance(s, gast.If):
+            body, lb = _sweep(s.body, live, removable, apply)
+            orelse, lo = _sweep(s.orelse, live, removable, apply)
+            live = lb | lo | names_loaded(s.test)
+            if apply:
+                if not body and not orelse:
                     continue
-                if isinstance(s, gast.If) and not s.body:
-                    s.body, s.orelse = s.orelse, []
+                s.body, s.orelse = body, orelse
+                if not body:
+                    s.body, s.orelse = orelse, []
                     s.test = gast.UnaryOp(op=gast.Not(), operand=s.test)
-                out.append(s)
-            return out
-
-        stmts = prune(stmts)
-        if not changed:
-            return stmts
+        elif isinstance(s, (gast.For, gast.While)):
+            head = names_loaded(s.iter if isinstance(s, gast.For) else s.test)
+            end = set(live) | head
+            while True:
+                _, inner = _sweep(s.body, end, removable, False)
+                new_end = set(live) | head | inner
+                if new_end <= end:
+                    break
+                end |= new_end
+            if apply:
+                s.body, inner = _sweep(s.body, end, removable, True)
+            live = end | inner
+        elif isinstance(s, gast.Return):
+            live = names_loaded(s)
+        else:
+            live |= names_loaded(s)
+        out.append(s)
+    out.reverse()
+    return out, live
 
 
 def propagate_copies(stmts, protected=frozenset()):
@@ -186,7 +204,12 @@ def _inline_block(block, temps, loads, stores):
         target = block[j]
         if isinstance(target, gast.While):
             continue
-        _substitute(_head(target), t, s.value)
+        if isinstance(target, gast.If):
+            target.test = _substitute(target.test, t, s.value)
+        elif isinstance(target, gast.For):
+            target.iter = _substitute(target.iter, t, s.value)
+        else:
+            _substitute(target, t, s.value)
         del block[i]
         return True
     return False
@@ -220,7 +243,7 @@ class _Sub(gast.NodeTransformer):
 
 
 def _substitute(node, name, value):
-    _Sub(name, value).visit(node)
+    return _Sub(name, value).visit(node)
 
 
 def merge_accumulations(stmts):
