@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import inspect
 import threading
+import types
 import weakref
 
 from .errors import ArgumentError
@@ -46,8 +47,10 @@ def _wrt_names(func, wrt):
 
 def _transform(func, wrt):
     """The (grad, value_and_grad) pair of ``func`` for ``wrt``, built once and cached."""
-    from . import pipeline
+    from . import pipeline, source
 
+    if not isinstance(func, types.FunctionType):
+        source.load(func)  # raises SourceUnavailable with the reason
     names, single = _wrt_names(func, wrt)
     key = (names, single)
     with _LOCK:

@@ -1,0 +1,125 @@
+"""Functions tapeless must refuse, each with the construct on a line marked ``# <-``."""
+
+import numpy as np
+
+
+def uses_yield(x):
+    y = x * 2
+    yield y  # <-
+
+
+def uses_global(x):
+    global COUNTER  # <-
+    return x
+
+
+def uses_nonlocal_free(x):
+    return x
+
+
+def uses_try(x):
+    try:  # <-
+        return x
+    except ValueError:
+        return 0.0
+
+
+def uses_with(x):
+    with open("f") as fh:  # <-
+        return x
+
+
+def uses_lambda(x):
+    g = lambda y: y  # noqa: E731  # <-
+    return g(x)
+
+
+def uses_nested_def(x):
+    def g(y):  # <-
+        return y
+    return g(x)
+
+
+def uses_class(x):
+    class A:  # <-
+        pass
+    return x
+
+
+def uses_listcomp(x):
+    return sum([x * i for i in range(3)])  # <-
+
+
+def uses_genexp(x):
+    return sum(x * i for i in range(3))  # <-
+
+
+def uses_del(x):
+    y = x
+    del y  # <-
+    return x
+
+
+def uses_import(x):
+    import math  # <-
+    return math.sin(x)
+
+
+def uses_walrus(x):
+    if (y := x * 2) > 1:  # <-
+        return y
+    return x
+
+
+def uses_index_write(x):
+    x[0] = 1.0  # <-
+    return np.sum(x)
+
+
+def uses_while_else(x):
+    while x < 1.0:  # <-
+        x = x * 2
+    else:
+        x = x + 1
+    return x
+
+
+def uses_starargs(x, *xs):  # <-
+    return x * xs[0]
+
+
+def uses_cumsum(x):
+    return np.sum(np.cumsum(x))  # <-
+
+
+def uses_unknown_user_object(x):
+    return np.sum(np.fft.fft(x).real)  # <-
+
+
+def clip_active_bound(x, lo):
+    return np.sum(np.clip(x, lo, 1.0))  # <-
+
+
+def no_return(x):
+    y = x * 2  # <-
+
+
+def list_of_active(x):
+    v = [x, x * 2]  # <-
+    return v[0]
+
+
+def helper_with_missing_rule(x):
+    return np.sum(np.cumsum(x))  # <-
+
+
+def level2(x):
+    return helper_with_missing_rule(x) * 2.0
+
+
+def level1(x):
+    return level2(x) + 1.0
+
+
+def three_levels_down(x):
+    return level1(x)

@@ -1,0 +1,157 @@
+"""Every error a user can meet: its type, its message, and where it points."""
+
+import inspect
+
+import numpy as np
+import pytest
+
+import tapeless
+from tapeless.errors import SourceError
+
+import error_cases as ec
+
+
+def marked_line(func):
+    """The file line marked ``# <-`` in ``func``'s source."""
+    lines, first = inspect.getsourcelines(func)
+    for offset, line in enumerate(lines):
+        if "# <-" in line:
+            return first + offset
+    raise AssertionError("no marked line")
+
+
+SYNTAX = [
+    (ec.uses_yield, "yield is not supported"),
+    (ec.uses_global, "a global statement is not supported"),
+    (ec.uses_try, "try/except is not supported"),
+    (ec.uses_with, "a with statement is not supported"),
+    (ec.uses_lambda, "a lambda is not supported"),
+    (ec.uses_nested_def, "a nested function definition is not supported"),
+    (ec.uses_class, "a class definition is not supported"),
+    (ec.uses_listcomp, "a list comprehension is not supported"),
+    (ec.uses_genexp, "a generator expression is not supported"),
+    (ec.uses_del, "del is not supported"),
+    (ec.uses_import, "an import inside the function is not supported"),
+    (ec.uses_walrus, "an assignment expression (:=) is not supported"),
+    (ec.uses_index_write, "writing into an array (x[i] = v) is not supported"),
+    (ec.uses_while_else, "else on a while loop is not supported"),
+]
+
+
+@pytest.mark.parametrize("func,message", SYNTAX, ids=[f.__name__ for f, _ in SYNTAX])
+def test_unsupported_syntax_is_refused_at_its_line(func, message):
+    with pytest.raises(tapeless.UnsupportedSyntax) as info:
+        tapeless.grad(func)
+    err = info.value
+    assert message in str(err)
+    assert err.filename == ec.__file__
+    assert err.lineno == marked_line(func)
+    assert "hint:" in str(err)
+    # the message shows the source line and a caret under the construct
+    text = str(err).splitlines()
+    assert text[0].startswith(f"{ec.__file__}:{err.lineno}:{err.col}: ")
+    assert text[2].strip() == "^"
+    line = inspect.getsource(func).splitlines()[err.lineno - func.__code__.co_firstlineno]
+    assert text[1].strip() == line.strip()
+    caret_col = len(text[2]) - 1 - 4  # 4 spaces of indentation in the message
+    assert caret_col == err.col - 1 - (len(line) - len(line.lstrip()))
+
+
+def test_starargs_are_refused():
+    with pytest.raises(tapeless.UnsupportedSyntax, match=r"\*args and \*\*kwargs"):
+        tapeless.grad(ec.uses_starargs)
+
+
+def test_missing_rule_names_the_function_and_the_line():
+    with pytest.raises(tapeless.MissingRule) as info:
+        tapeless.grad(ec.uses_cumsum)
+    assert "no derivative rule for np.cumsum" in str(info.value)
+    assert "receives the differentiated value x" in str(info.value)
+    assert info.value.lineno == marked_line(ec.uses_cumsum)
+    assert "reverse_rule" in info.value.hint
+
+
+def test_missing_rule_three_helpers_down_points_into_the_helper():
+    with pytest.raises(tapeless.MissingRule) as info:
+        tapeless.grad(ec.three_levels_down)
+    assert info.value.lineno == marked_line(ec.helper_with_missing_rule)
+    assert "np.cumsum" in str(info.value)
+
+
+def test_unknown_library_function_is_refused():
+    with pytest.raises(tapeless.MissingRule, match="np.fft.fft"):
+        tapeless.grad(ec.uses_unknown_user_object)
+
+
+def test_differentiated_value_in_a_non_differentiable_argument():
+    with pytest.raises(tapeless.NonDifferentiable) as info:
+        tapeless.grad(ec.clip_active_bound, wrt=(0, 1))
+    assert "np.clip is not differentiated with respect to its argument 'a_min'" in str(info.value)
+    assert info.value.lineno == marked_line(ec.clip_active_bound)
+    # with respect to x alone, the bound is a constant and all is well
+    g = tapeless.grad(ec.clip_active_bound)(np.array([0.2, 0.7, 1.5]), 0.5)
+    np.testing.assert_array_equal(g, [0.0, 1.0, 0.0])  # clipped elements have zero slope
+
+
+def test_function_without_return():
+    with pytest.raises(tapeless.NonDifferentiable, match="must return a value") as info:
+        tapeless.grad(ec.no_return)
+    assert info.value.lineno == marked_line(ec.no_return)
+
+
+def test_list_of_differentiated_values():
+    with pytest.raises(tapeless.NonDifferentiable, match="tuple or list") as info:
+        tapeless.grad(ec.list_of_active)
+    assert info.value.lineno == marked_line(ec.list_of_active)
+
+
+def test_source_errors_share_one_hierarchy():
+    for cls in (tapeless.UnsupportedSyntax, tapeless.MissingRule, tapeless.NonDifferentiable):
+        assert issubclass(cls, SourceError) and issubclass(cls, tapeless.TapelessError)
+
+
+def test_builtin_has_no_source():
+    with pytest.raises(tapeless.SourceUnavailable, match="not a Python function"):
+        tapeless.grad(np.sin)
+
+
+def test_function_from_exec_has_no_source():
+    namespace = {}
+    exec("def f(x):\n    return x * 2\n", namespace)
+    with pytest.raises(tapeless.SourceUnavailable, match="cannot read the source"):
+        tapeless.grad(namespace["f"])
+
+
+def square(x):
+    return x * x
+
+
+def test_integer_argument_is_refused_at_call():
+    g = tapeless.grad(square)
+    with pytest.raises(tapeless.ArgumentError, match="'x': it holds integers"):
+        g(3)
+    with pytest.raises(tapeless.ArgumentError, match="'x': it holds integers"):
+        g(np.arange(3))
+    with pytest.raises(tapeless.ArgumentError, match="'x': it is a boolean"):
+        g(True)
+
+
+def test_non_scalar_output_names_its_shape():
+    g = tapeless.grad(square)
+    with pytest.raises(tapeless.OutputError, match=r"array of shape \(3,\)"):
+        g(np.ones(3))
+
+
+def two(a, b):
+    return a * b
+
+
+def test_wrong_wrt():
+    with pytest.raises(tapeless.ArgumentError, match="wrt='c' is not a parameter of two; its parameters are: a, b"):
+        tapeless.grad(two, wrt="c")
+    with pytest.raises(tapeless.ArgumentError, match="wrt=2 is out of range"):
+        tapeless.grad(two, wrt=2)
+    with pytest.raises(tapeless.ArgumentError, match="parameter position or name"):
+        tapeless.grad(two, wrt=1.0)
+    with pytest.raises(tapeless.ArgumentError, match="wrt=3 is out of range"):
+        tapeless.differentiate(two, wrt=3)
