@@ -13,7 +13,7 @@ import gast
 
 from . import fence, source
 from .analysis.activity import active_variables, annotate_defined
-from .analysis.shapes import Shapes
+from .analysis.shapes import Shapes, scalar_variables
 from .astutil import assign, call, const, load, names_loaded, names_stored, store, target_names, tuple_
 from .codegen.emit import Comments, to_source
 from .codegen.load import compile_functions
@@ -100,6 +100,7 @@ def analyse(w):
     annotate_defined(w.params, w.body)
     w.active = active_variables(w.body, w.wrt)
     w.shapes = Shapes(w.params, w.body)
+    w.scalars = scalar_variables(w.params, w.body)
 
 
 def reverse(w):
@@ -122,8 +123,8 @@ def reverse(w):
     w.bwd = pre + rev.backward(w.body, state)
     for p in w.wrt:
         if p not in state:
-            w.bwd.append(assign(w.namer.adjoint(p), call(w.namer.bind("zeros_like", zeros_like), load(p)),
-                                origin=w.ret_origin))
+            zero = const(0.0) if p in w.scalars else call(w.namer.bind("zeros_like", zeros_like), load(p))
+            w.bwd.append(assign(w.namer.adjoint(p), zero, origin=w.ret_origin))
     w.bwd.append(gast.Return(value=_maybe_tuple([load(w.namer.adjoint(p)) for p in w.wrt])))
 
 
@@ -137,7 +138,7 @@ def simplify_backward(w):
 
 def plan(w):
     w.fwd, w.bwd, w.saves = plan_saves(w, w.fwd, w.bwd, w.primal)
-    w.bwd = merge_accumulations(w.bwd)
+    w.bwd = merge_accumulations(propagate_copies(dead_code(w.bwd), protected=frozenset(w.primal)))
 
 
 def simplify_forward(w):
@@ -314,3 +315,60 @@ def _split(text, n):
         e = starts[k + 1] if k + 1 < len(starts) else len(lines)
         parts.append("".join(lines[s:e]).rstrip("\n") + "\n")
     return parts
+
+
+# -- watching the stages ---------------------------------------------------------------------
+
+def _show(w):
+    """The code as it stands after the last stage run on ``w``."""
+    from .transform.reverse import is_marker
+
+    if w.functions:
+        return to_source(w.functions, w.comments)
+    comments = Comments()
+
+    def render(stmts):
+        out = []
+        for s in stmts:
+            if is_marker(s):
+                kind, data = s.marker
+                names = target_names(data.targets[0]) if isinstance(data, gast.Assign) else []
+                out.append(comments.marker(f"[{kind.replace('_', ' ')}{': ' + ', '.join(names) if names else ''}]"))
+                continue
+            for field in ("body", "orelse"):
+                if getattr(s, field, None):
+                    setattr(s, field, render(getattr(s, field)))
+            out.append(s)
+        return out
+
+    import copy
+
+    if w.fwd is None:
+        body = copy.deepcopy(w.body)
+        if w.result is not None:
+            body = body + [gast.Return(value=w.result)]
+        args = w.fs.tree.args
+        return to_source([_def(w.fs.name, args, render(body or [gast.Pass()]))], comments)
+    fwd, bwd = render(copy.deepcopy(w.fwd)), render(copy.deepcopy(w.bwd))
+    marker = comments.marker("---- backward sweep ----")
+    return to_source([_def(w.fs.name + "_grad", w.fs.tree.args, fwd + [marker] + bwd)], comments)
+
+
+def stages(func, wrt=0):
+    """Run the reverse pipeline on ``func`` stage by stage.
+
+    Returns a list of ``(stage name, source text)``: the function as each stage leaves it.
+    Markers where values may be saved and restored show as ``# [save: x]`` comments until
+    the save-planning stage turns them into code (or drops them).
+    """
+    from .api import _wrt_names
+
+    names, _ = _wrt_names(func, wrt)
+    w = Work(func, names, Session())
+    out = []
+    for stage in REVERSE:
+        stage(w)
+        if stage in (check_syntax,):
+            continue
+        out.append((stage.__name__.replace("_", " "), _show(w)))
+    return out

@@ -80,3 +80,80 @@ def _targets(s):
     if isinstance(t, gast.Name):
         return [t.id]
     return [e.id for e in t.elts if isinstance(e, gast.Name)]
+
+
+_SCALAR_RESULT = {"len", "int", "float", "bool", "round"}
+
+
+def _math_rule(op):
+    key = op.rule.key if op.rule is not None else None
+    return getattr(key, "__module__", None) == "math" or (
+        op.kind == "nondiff" and op.name.startswith("math."))
+
+
+def _elementwise(op):
+    if op.kind == "copy":
+        return True
+    if op.kind != "rule" or op.keywords:
+        return False
+    key = op.rule.key
+    return key in _BINARY_KEYS or key in (("op", "USub"), ("op", "UAdd")) or (
+        isinstance(key, np.ufunc) and len(op.args) == key.nin)
+
+
+def scalar_variables(params, body) -> set:
+    """Names that surely hold scalars (0-d values) whenever the function runs without error.
+
+    Evidence flows two ways: backwards from the arguments of ``math`` functions (which accept
+    only scalars) through elementwise operations (broadcasting never shrinks a shape), and
+    forwards from number constants, ``math`` results, ``len``/``int``/``float`` and
+    elementwise operations on scalars (a greatest fixed point, so loop-carried floats count).
+    """
+    stmts = list(assignments(body))
+    ops = [classify(s.value) for s in stmts]
+    by_target = {}
+    for s, op in zip(stmts, ops):
+        for n in _targets(s):
+            by_target.setdefault(n, []).append((s, op))
+    # backwards: what must be scalar for math functions not to fail
+    must = set()
+    for op in ops:
+        if op.kind == "rule" and _math_rule(op):
+            must |= {a.id for a in op.args if isinstance(a, gast.Name)}
+    changed = True
+    while changed:
+        changed = False
+        for name in list(must):
+            for s, op in by_target.get(name, []):
+                if isinstance(s.targets[0], gast.Name) and _elementwise(op):
+                    new = {a.id for a in op.args if isinstance(a, gast.Name)} - must
+                    if new:
+                        must |= new
+                        changed = True
+    # forwards: greatest fixed point
+    scalar = set(by_target) | must
+    scalar |= {p for p in params if p in must}
+    for s in stmts:  # tuple targets and loop indices are left out
+        if not isinstance(s.targets[0], gast.Name):
+            scalar -= set(_targets(s))
+    changed = True
+    while changed:
+        changed = False
+        for name in list(scalar - must):
+            if name in params or not all(_scalar_result(op, scalar) for _, op in by_target.get(name, [(None, None)])):
+                scalar.discard(name)
+                changed = True
+    return scalar
+
+
+def _scalar_result(op, scalar):
+    if op is None:
+        return False
+    if op.kind == "const":
+        v = op.node.value if isinstance(op.node, gast.Constant) else getattr(op.node.operand, "value", None)
+        return isinstance(v, (int, float)) and not isinstance(v, bool)
+    if op.kind in ("rule", "nondiff") and (_math_rule(op) or op.name in _SCALAR_RESULT):
+        return True
+    if _elementwise(op):
+        return all(_is_const(a) or isinstance(a, gast.Name) and a.id in scalar for a in op.args)
+    return False

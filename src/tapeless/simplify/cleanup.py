@@ -65,6 +65,9 @@ def _sweep(stmts, live_out, removable, apply):
     for s in reversed(stmts):
         if isinstance(s, gast.Assign):
             names = target_names(s.targets[0])
+            if isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Name) and (
+                    s.value.id == s.targets[0].id):
+                continue  # x = x
             dead = names and not (set(names) & live) and all(removable(n) for n in names) and is_pure(s.value)
             if dead:
                 continue
@@ -131,7 +134,12 @@ def _propagate_block(block, stores, loads, protected):
         if isinstance(s.value, gast.Name):  # a = b: forward substitution
             b = s.value.id
             last = uses[-1] if uses else -1
-            if any(b in _stored_in(t) for t in later[:last]) or (
+            blocker = next((k for k, t in enumerate(later[:last]) if b in _stored_in(t)), None)
+            if blocker is not None and _can_sink(later, blocker, last):
+                later.insert(last, later.pop(blocker))
+                block[i + 1:] = later
+                return True
+            if blocker is not None or (
                     last >= 0 and isinstance(later[last], (gast.If, gast.For, gast.While))
                     and b in _stored_in(later[last])):
                 continue
@@ -153,6 +161,20 @@ def _propagate_block(block, stores, loads, protected):
             del block[i + 1 + j]
             return True
     return False
+
+
+def _can_sink(stmts, k, m):
+    """Whether statement ``k`` can move after statement ``m`` without changing any value."""
+    moving = stmts[k]
+    if not (isinstance(moving, gast.Assign) and is_pure(moving.value)):
+        return False
+    writes, reads = _stored_in(moving), names_loaded(moving.value)
+    for t in stmts[k + 1:m + 1]:
+        if not isinstance(t, gast.Assign) or not is_pure(t.value):
+            return False
+        if writes & names_loaded(t) or reads & _stored_in(t) or writes & _stored_in(t):
+            return False
+    return True
 
 
 def _count(node, name):
@@ -196,7 +218,7 @@ def _inline_block(block, temps, loads, stores):
         if j is None:
             continue
         reads = names_loaded(s.value)
-        between = block[i + 1:j]
+        between = [b for b in block[i + 1:j] if not _is_push(b)]
         if any(_stored_in(b) & reads or not _pure_stmt(b) for b in between):
             continue
         if not is_pure(s.value) and between:
@@ -224,6 +246,12 @@ def _head(s):
     if isinstance(s, gast.While):
         return gast.Constant(value=None, kind=None)
     return s
+
+
+def _is_push(s):
+    """``stack.append(names)``: reads names, changes no variable."""
+    return (isinstance(s, gast.Expr) and isinstance(s.value, gast.Call)
+            and isinstance(s.value.func, gast.Attribute) and s.value.func.attr == "append")
 
 
 def _pure_stmt(s):

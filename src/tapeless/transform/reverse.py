@@ -180,6 +180,8 @@ class Reverse:
         return [gast.copy_location(new, s)]
 
     def _zero(self, v, like=None):
+        if v in self.unit.scalars:
+            return assign(self.namer.adjoint(v), const(0.0))
         helper = self.namer.bind("zeros_like", zeros_like)
         return assign(self.namer.adjoint(v), call(helper, load(like or v)))
 
@@ -278,7 +280,7 @@ class Reverse:
                 and self.namer.env.get(value.func.id) is unbroadcast and len(value.args) == 2):
             return value
         shapes = self.unit.shapes
-        if shapes.same(arg, result):
+        if shapes.same(arg, result) or (arg in self.unit.scalars and result in self.unit.scalars):
             return value.args[0]
         value.args[1] = load(shapes.stable(arg))
         return value

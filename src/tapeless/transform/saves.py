@@ -113,7 +113,12 @@ class SavePlan:
         out = []
         for s in stmts:
             if is_marker(s):
-                out.extend(self._code(*s.marker))
+                code = self._code(*s.marker)
+                origin = getattr(s.marker[1], "origin", None)
+                for c in code:
+                    if origin is not None and s.marker[0] in ("save", "restore"):
+                        c.origin = origin
+                out.extend(code)
                 continue
             for field in ("body", "orelse"):
                 if getattr(s, field, None):
