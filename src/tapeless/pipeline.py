@@ -153,7 +153,7 @@ def assemble(w):
     bwd = w.comments.annotate(w.bwd, describe)
     args = gast.arguments(**{k: getattr(w.fs.tree.args, k) for k in gast.arguments._fields})
     if w.role == "top":
-        seed = w.namer.bind("seed", make_seed(tuple(w.wrt)))
+        seed = w.namer.bind("seed", make_seed(tuple(w.wrt), frozenset(w.wrt) & w.scalars))
         value = w.result.id
         check = call(seed, load(value), *[load(p) for p in w.wrt])
         seeding = [assign(w.seeds[0], check)] if w.seeds[0] in names_loaded(bwd) else [gast.Expr(value=check)]

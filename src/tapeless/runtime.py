@@ -178,14 +178,19 @@ def untranspose(g, axes=None):
     return np.transpose(g, np.argsort(axes))
 
 
-def make_seed(names):
+def make_seed(names, scalars=()):
     """A checker for one gradient function: it returns the adjoint of the output (1.0, or
     ones for a size-1 array) after checking that the output is a scalar and that the
-    arguments being differentiated hold real floating-point values."""
+    arguments being differentiated hold real floating-point values (0-d for the ``scalars``,
+    the parameters the generated code treats as scalars)."""
 
     def seed(value, *wrt):
         for name, arg in zip(names, wrt):
             _check_wrt(name, arg)
+            if name in scalars and not isinstance(arg, float) and np.ndim(arg) != 0:
+                raise ArgumentError(
+                    f"{name!r} is used as a scalar (in a condition or a math function), but it is an "
+                    f"array of shape {np.shape(arg)}; pass a float")
         if isinstance(value, float):
             return 1.0
         size = np.size(value)

@@ -8,6 +8,7 @@ a temporary alive just for its shape. Only names assigned once are tracked.
 
 from __future__ import annotations
 
+import builtins
 from collections import Counter
 
 import gast
@@ -17,6 +18,7 @@ from ..transform.ops import classify
 from .activity import assignments
 
 _BINARY_KEYS = {("op", n) for n in ("Add", "Sub", "Mult", "Div", "Pow", "Mod")}
+_UNARY_KEYS = {("op", "USub"), ("op", "UAdd"), builtins.abs}
 
 
 def _is_const(node):
@@ -53,7 +55,7 @@ class Shapes:
         if op.kind != "rule" or op.keywords:
             return None
         key = op.rule.key
-        if len(op.args) == 1 and (isinstance(key, np.ufunc) and key.nin == 1 or key in (("op", "USub"), ("op", "UAdd"))):
+        if len(op.args) == 1 and (isinstance(key, np.ufunc) and key.nin == 1 or key in _UNARY_KEYS):
             return self._name_rep(op.args[0])
         if len(op.args) == 2 and (key in _BINARY_KEYS or isinstance(key, np.ufunc) and key.nin == 2):
             a, b = op.args
@@ -97,7 +99,7 @@ def _elementwise(op):
     if op.kind != "rule" or op.keywords:
         return False
     key = op.rule.key
-    return key in _BINARY_KEYS or key in (("op", "USub"), ("op", "UAdd")) or (
+    return key in _BINARY_KEYS or key in _UNARY_KEYS or (
         isinstance(key, np.ufunc) and len(op.args) == key.nin)
 
 
@@ -115,11 +117,13 @@ def scalar_variables(params, body) -> set:
     for s, op in zip(stmts, ops):
         for n in _targets(s):
             by_target.setdefault(n, []).append((s, op))
-    # backwards: what must be scalar for math functions not to fail
+    # backwards: what must be scalar for math functions and conditions not to fail
     must = set()
     for op in ops:
         if op.kind == "rule" and _math_rule(op):
             must |= {a.id for a in op.args if isinstance(a, gast.Name)}
+    for test in _tests(body, stmts):
+        must |= _compared_names(test)
     changed = True
     while changed:
         changed = False
@@ -157,3 +161,47 @@ def _scalar_result(op, scalar):
     if _elementwise(op):
         return all(_is_const(a) or isinstance(a, gast.Name) and a.id in scalar for a in op.args)
     return False
+
+
+def _tests(body, stmts):
+    """The conditions of ``if`` and ``while`` (an ``if`` test is a name; find its value)."""
+    values = {s.targets[0].id: s.value for s in stmts if isinstance(s.targets[0], gast.Name)}
+    out = []
+
+    def walk(block):
+        for st in block:
+            if isinstance(st, gast.While):
+                out.append(st.test)
+            elif isinstance(st, gast.If) and isinstance(st.test, gast.Name) and st.test.id in values:
+                out.append(values[st.test.id])
+            for field in ("body", "orelse"):
+                walk(getattr(st, field, []) or [])
+
+    walk(body)
+    return out
+
+
+def _compared_names(test):
+    """Names whose values a comparison in a condition reads directly or elementwise: they must be
+    scalars for the condition to have one truth value."""
+    names = set()
+    for node in gast.walk(test):
+        if isinstance(node, gast.Compare):
+            for operand in [node.left] + list(node.comparators):
+                names |= _elementwise_names(operand)
+    return names
+
+
+def _elementwise_names(node):
+    if isinstance(node, gast.Name):
+        return {node.id}
+    if isinstance(node, gast.BinOp) and type(node.op).__name__ in {k[1] for k in _BINARY_KEYS}:
+        return _elementwise_names(node.left) | _elementwise_names(node.right)
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
+        return _elementwise_names(node.operand)
+    if isinstance(node, gast.Call) and getattr(node, "callee", None) is not None and node.callee.kind == "rule":
+        key = node.callee.rule.key
+        if (isinstance(key, np.ufunc) and key.nin == len(node.args)) or key in _UNARY_KEYS or (
+                getattr(key, "__module__", None) == "math"):
+            return set().union(*(_elementwise_names(a) for a in node.args)) if node.args else set()
+    return set()

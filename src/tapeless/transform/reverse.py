@@ -19,7 +19,10 @@ import gast
 
 from ..astutil import assign, call, const, if_, load, names_loaded, store, target_names, tuple_
 from ..errors import MissingRule, NonDifferentiable
-from ..runtime import unbroadcast, zeros_like
+from ..runtime import expand_reduced, index_adjoint, mean_adjoint, unbroadcast, zeros_like
+
+# runtime helpers that read their second argument only for its shape (and dtype)
+_SHAPE_ONLY = (unbroadcast, expand_reduced, mean_adjoint, index_adjoint)
 from .ops import classify, operand_names
 from .templates import bind, differentiable_params, instantiate
 
@@ -275,14 +278,19 @@ class Reverse:
             self._accumulate(bindings[p].id, value, state, code)
 
     def _unbroadcast(self, value, arg, result):
-        """Drop ``unbroadcast(E, a)`` where ``a`` surely has the result's shape."""
+        """Drop ``unbroadcast(E, a)`` where ``a`` surely has the result's shape; helpers that read
+        an argument only for its shape read a never-reassigned name of the same shape."""
+        shapes = self.unit.shapes
+        for node in gast.walk(value):
+            if isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
+                helper = self.namer.env.get(node.func.id)
+                if helper in _SHAPE_ONLY and len(node.args) > 1 and isinstance(node.args[1], gast.Name):
+                    node.args[1] = load(shapes.stable(node.args[1].id))
         if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
                 and self.namer.env.get(value.func.id) is unbroadcast and len(value.args) == 2):
             return value
-        shapes = self.unit.shapes
         if shapes.same(arg, result) or (arg in self.unit.scalars and result in self.unit.scalars):
             return value.args[0]
-        value.args[1] = load(shapes.stable(arg))
         return value
 
     def _adjoint_tuple_call(self, s, op, state):
