@@ -54,13 +54,28 @@ class SavePlan:
         return self.stack
 
     def plan(self, fwd, bwd):
+        snap = self.namer.snapshot()
+        while True:
+            self.namer.restore(snap)
+            self._decide(fwd, bwd)
+            pruned = self._prune(bwd)
+            if pruned is None:
+                break
+            bwd[:] = pruned
+            self._reads_out = {}
+        return self.materialize(fwd), self.materialize(bwd)
+
+    def _decide(self, fwd, bwd):
+        self.stack, self.inits, self.slots, self.per_iteration, self.trips = None, [], {}, {}, set()
         present = {}
         for s in _walk_stmts(bwd):
             if is_marker(s):
                 present[(s.marker[0], id(s.marker[1]))] = s
         self.bwd_loops = {id(s.loop): s for s in _walk_stmts(bwd) if hasattr(s, "loop")}
-        self.reads = _loads_excluding(bwd, None) & self.primal
+        self.present = present
+        self.live = {}
         self._reads_out = {}
+        _liveness(bwd, set(), self.live)
         for s in _walk_stmts(fwd):
             if not is_marker(s):
                 continue
@@ -69,7 +84,30 @@ class SavePlan:
                 self._plan_save(data)
             elif kind == "trip_save" and ("trip_restore", id(data)) in present and data.loops:
                 self.trips.add(id(data))
-        return self.materialize(fwd), self.materialize(bwd)
+
+    def _does_something(self, s):
+        if is_marker(s):
+            return bool(self._code(*s.marker))
+        if isinstance(s, (gast.If, gast.For, gast.While)):
+            return any(self._does_something(t) for t in s.body + s.orelse)
+        return True
+
+    def _prune(self, stmts):
+        """``stmts`` without the compound statements that will do nothing, or None if none."""
+        changed = False
+        out = []
+        for s in stmts:
+            if isinstance(s, (gast.If, gast.For, gast.While)):
+                if not self._does_something(s):
+                    changed = True
+                    continue
+                for field in ("body", "orelse"):
+                    inner = self._prune(getattr(s, field))
+                    if inner is not None:
+                        setattr(s, field, inner)
+                        changed = True
+            out.append(s)
+        return out if changed else None
 
     def _reads_outside(self, loop):
         if id(loop) not in self._reads_out:
@@ -81,12 +119,17 @@ class SavePlan:
         if isinstance(s, gast.For):
             names = [n for n in names if n in self._reads_outside(s)]
         saved = []
+        live_after = self.live.get(id(self.present[("restore", id(s))]), set())
         for v in names:
-            if v not in self.reads or v not in s.maybe_defined:
+            if v not in s.maybe_defined:
                 continue
             loops = s.loops
             if loops and not isinstance(s, gast.For) and self._per_iteration_ok(v, s, loops[-1]):
-                self.per_iteration.setdefault(id(loops[-1]), []).append(v)
+                start = self.present.get(("loop_start", id(loops[-1])))
+                if start is not None and v in self.live.get(id(start), set()):
+                    self.per_iteration.setdefault(id(loops[-1]), []).append(v)
+                continue
+            if v not in live_after:
                 continue
             if v not in s.must_defined:
                 self.inits.append(v)
@@ -162,6 +205,41 @@ class SavePlan:
         if self.stack is not None:
             out.append(assign(self.stack, gast.List(elts=[], ctx=gast.Load())))
         return out
+
+
+def _liveness(stmts, live, record):
+    """Backward liveness over the backward sweep, recording the live set after each marker.
+
+    A restore marker counts as assigning its names (as if every restore happened), so a
+    name is live after a marker only if something reads it before it is restored again.
+    """
+    live = set(live)
+    for s in reversed(stmts):
+        if is_marker(s):
+            kind, data = s.marker
+            record[id(s)] = record.get(id(s), set()) | live
+            if kind == "restore":
+                names = [data.target.id] if isinstance(data, gast.For) else target_names(data.targets[0])
+                live -= set(names)
+        elif isinstance(s, gast.Assign):
+            live -= set(target_names(s.targets[0]))
+            live |= names_loaded(s.value)
+        elif isinstance(s, gast.If):
+            live = _liveness(s.body, live, record) | _liveness(s.orelse, live, record) | names_loaded(s.test)
+        elif isinstance(s, (gast.For, gast.While)):
+            head = names_loaded(s.iter if isinstance(s, gast.For) else s.test)
+            end = live | head
+            while True:
+                inner = _liveness(s.body, end, record)
+                if inner <= end:
+                    break
+                end |= inner
+            live = end
+        elif isinstance(s, gast.Return):
+            live = names_loaded(s)
+        else:
+            live |= names_loaded(s)
+    return live
 
 
 def plan_saves(unit, fwd, bwd, primal_names):
