@@ -123,3 +123,17 @@ def level1(x):
 
 def three_levels_down(x):
     return level1(x)
+
+
+def inplace_on_alias(x):
+    y = x * 2.0
+    z = y
+    z += 1.0  # <-
+    return np.sum(y * z)
+
+
+def inplace_on_view(x):
+    y = x * 2.0
+    first = y[:2]
+    first *= 3.0  # <-
+    return np.sum(y)

@@ -155,3 +155,24 @@ def test_wrong_wrt():
         tapeless.grad(two, wrt=1.0)
     with pytest.raises(tapeless.ArgumentError, match="wrt=3 is out of range"):
         tapeless.differentiate(two, wrt=3)
+
+
+def test_in_place_update_of_shared_memory_is_refused():
+    for func in (ec.inplace_on_alias, ec.inplace_on_view):
+        with pytest.raises(tapeless.UnsupportedSyntax, match="may share memory") as info:
+            tapeless.grad(func)
+        assert info.value.lineno == marked_line(func)
+
+
+def accumulate(x):
+    total = 0.0
+    alias = total  # a float: no memory is shared
+    alias += x
+    acc = x * 1.0
+    acc += x  # acc holds a fresh array
+    return np.sum(alias * acc)
+
+
+def test_in_place_update_without_sharing_is_differentiated():
+    from tapeless.testing import check_grads
+    check_grads(accumulate, [np.array([0.5, -1.0])])

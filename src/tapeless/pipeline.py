@@ -12,6 +12,7 @@ import types
 import gast
 
 from . import fence, source
+from .analysis.aliases import check_augmented
 from .analysis.activity import active_variables, annotate_defined
 from .analysis.shapes import Shapes, scalar_variables
 from .astutil import assign, call, const, load, names_loaded, names_stored, store, target_names, tuple_
@@ -73,7 +74,9 @@ def resolve_calls(w):
 
 
 def desugar(w):
-    w.body = Desugar(w.fs, w.namer).block(w.body)
+    sugar = Desugar(w.fs, w.namer)
+    w.body = sugar.block(w.body)
+    w.augmented = sugar.augmented
 
 
 def lower_jumps(w):
@@ -101,6 +104,7 @@ def analyse(w):
     w.active = active_variables(w.body, w.wrt)
     w.shapes = Shapes(w.params, w.body)
     w.scalars = scalar_variables(w.params, w.body)
+    check_augmented(w.fs, w.augmented, w.body, w.scalars, w.locals)
 
 
 def reverse(w):
@@ -159,8 +163,13 @@ def assemble(w):
         seeding = [assign(w.seeds[0], check)] if w.seeds[0] in names_loaded(bwd) else [gast.Expr(value=check)]
         body = w.fwd + seeding + bwd
         grad = _def(w.namer.fresh(f"{w.fs.name}_grad"), args, body)
+        keep = []
+        if value in names_stored(bwd):  # the backward sweep restores earlier values of it
+            kept = w.namer.fresh(f"{value}_out")
+            keep = [assign(kept, load(value))]
+            value = kept
         both = _def(w.namer.fresh(f"{w.fs.name}_value_and_grad"), args,
-                    body[:-1] + [gast.Return(value=tuple_([load(value), body[-1].value]))])
+                    w.fwd + seeding + keep + bwd[:-1] + [gast.Return(value=tuple_([load(value), bwd[-1].value]))])
         w.functions = [grad, both]
     else:
         primal = set(w.params) | names_stored(w.fwd)
@@ -295,6 +304,8 @@ def build(func, wrt):
         text = to_source(w.functions, w.comments)
         funcs = compile_functions(text, {w.fwd_name, w.bwd_name}, _cells(w), w.fs.globals,
                                   f"gradient of {_where(w.fs)}")
+        funcs[w.fwd_name].__defaults__ = w.func.__defaults__
+        funcs[w.fwd_name].__kwdefaults__ = w.func.__kwdefaults__
         fcell.cell_contents = funcs[w.fwd_name]
         bcell.cell_contents = funcs[w.bwd_name]
         texts.append(text)

@@ -93,8 +93,9 @@ def dot_lhs(g, a, b):
         return g @ b.T
     if np.ndim(b) == 1:
         return g * b if np.ndim(a) == 1 else np.multiply.outer(g, b)
-    if np.ndim(a) == 1:
-        return np.einsum("...ik,...k->i", b, g)
+    if np.ndim(a) == 1:  # (n,) @ (..., n, m): sum over the stacked axes
+        per_matrix = np.einsum("...ik,...k->...i", b, g)
+        return per_matrix.reshape(-1, np.shape(a)[0]).sum(axis=0)
     return unbroadcast(np.matmul(g, np.swapaxes(b, -1, -2)), a)
 
 
@@ -103,9 +104,12 @@ def dot_rhs(g, a, b):
     if np.ndim(a) == 2 and np.ndim(b) == 2 and np.ndim(g) == 2:
         return a.T @ g
     if np.ndim(a) == 1:
-        return g * a if np.ndim(b) == 1 else np.multiply.outer(a, g)
-    if np.ndim(b) == 1:
-        return np.einsum("...ik,...i->k", a, g)
+        if np.ndim(b) == 1:
+            return g * a
+        return unbroadcast(a[:, None] * np.expand_dims(g, -2), b)
+    if np.ndim(b) == 1:  # (..., n, m) @ (m,): sum over the stacked axes
+        per_matrix = np.einsum("...ik,...i->...k", a, g)
+        return per_matrix.reshape(-1, np.shape(b)[0]).sum(axis=0)
     return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g), b)
 
 
@@ -133,12 +137,12 @@ def npdot_rhs(g, a, b):
 
 def prod_adjoint(g, x, axis=None, keepdims=False):
     """Adjoint of ``np.prod``: the product of the other elements, exact when some are zero."""
-    x = np.asarray(x)
+    original, x = x, np.asarray(x)
     if axis is None:
         flat = x.reshape(-1)
         left = np.concatenate(([1.0], np.cumprod(flat[:-1]))) if flat.size else flat
         right = np.concatenate((np.cumprod(flat[::-1][:-1])[::-1], [1.0])) if flat.size else flat
-        return (g * left * right).reshape(x.shape)
+        return _like((g * left * right).reshape(x.shape), original)
     if isinstance(axis, tuple):
         raise ArgumentError("the gradient of np.prod over a tuple of axes is not supported; reduce one axis at a time")
     moved = np.moveaxis(x, axis, -1)
@@ -172,10 +176,13 @@ def norm_adjoint(g, x, ans, ord=None, axis=None, keepdims=False):
 
 
 def untranspose(g, axes=None):
-    """Adjoint of ``np.transpose(x, axes)``."""
-    if axes is None:
+    """Adjoint of ``np.transpose(x, axes)`` (and of ``x.transpose(*axes)``)."""
+    if axes is not None and len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = axes[0]  # x.transpose((2, 0, 1))
+    if axes is None or len(axes) == 0 or axes[0] is None:
         return np.transpose(g)
-    return np.transpose(g, np.argsort(axes))
+    ndim = np.ndim(g)
+    return np.transpose(g, np.argsort([a % ndim for a in axes]))
 
 
 def make_seed(names, scalars=()):

@@ -8,6 +8,8 @@ directional derivative ``<grad, v>`` with the central difference
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from .api import _wrt_names, grad as _grad
@@ -32,13 +34,11 @@ def _shift(x, v, h):
 
 
 def _directional_fd(f, args, kwargs, index, v, h):
-    plus = list(args)
-    minus = list(args)
-    plus[index] = _shift(args[index], v, h)
-    minus[index] = _shift(args[index], v, -h)
-    fp = float(np.asarray(f(*plus, **kwargs)).reshape(()))
-    fm = float(np.asarray(f(*minus, **kwargs)).reshape(()))
-    return (fp - fm) / (2 * h)
+    def at(value):
+        return f(*args[:index], value, *args[index + 1:], **kwargs)
+    plus = float(np.asarray(at(_shift(args[index], v, h))).reshape(()))
+    minus = float(np.asarray(at(_shift(args[index], v, -h))).reshape(()))
+    return (plus - minus) / (2 * h)
 
 
 def numerical_grad(f, args, index=0, h=1e-6, kwargs=None):
@@ -71,36 +71,50 @@ def check_grads(f, args, wrt=0, kwargs=None, *, directions=3, h=1e-6, rtol=1e-6,
     kwargs = kwargs or {}
     func = getattr(f, "__wrapped_function__", f)
     names, single = _wrt_names(func, wrt)
-    import inspect
-    params = [p for p in inspect.signature(func).parameters]
+    params = list(inspect.signature(func).parameters)
     args = list(args)
     grad_fn = gradient if gradient is not None else _grad(func, wrt)
-    before = [np.copy(a) if isinstance(a, np.ndarray) else a for a in args]
+    before = [np.copy(a) if isinstance(a, np.ndarray) else a for a in args + list(kwargs.values())]
     result = grad_fn(*args, **kwargs)
-    for a, b in zip(args, before):
+    for a, b in zip(args + list(kwargs.values()), before):
         if isinstance(a, np.ndarray) and not np.array_equal(a, b, equal_nan=True):
             raise GradientMismatch("the gradient function modified one of its arguments")
     grads = (result,) if single else tuple(result)
     rng = np.random.default_rng(seed)
     for name, g in zip(names, grads):
-        index = params.index(name)
-        x = args[index]
-        if np.shape(g) != np.shape(x):
-            raise GradientMismatch(
-                f"gradient wrt {name!r} has shape {np.shape(g)}, but the argument has shape {np.shape(x)}")
-        if not isinstance(x, np.ndarray) and isinstance(x, float) and not isinstance(g, float):
+        if name in kwargs:
+            x = kwargs[name]
+
+            def at(value, _name=name):
+                return func(*args, **{**kwargs, _name: value})
+        else:
+            index = params.index(name)
+            x = args[index]
+
+            def at(value, _index=index):
+                return func(*args[:_index], value, *args[_index + 1:], **kwargs)
+        if isinstance(x, float) and not isinstance(g, float):
             raise GradientMismatch(f"gradient wrt {name!r} is a {type(g).__name__}, not a float like its argument")
-        for _ in range(directions):
-            v = rng.normal(size=np.shape(x))
-            v = v / (np.linalg.norm(v) or 1.0)
-            if not isinstance(x, np.ndarray):
-                v = float(np.sign(v) or 1.0)
-            exact = float(np.sum(np.asarray(g, dtype=np.float64) * v))
-            approx = _directional_fd(func, [_as_float(a) if i == index else a for i, a in enumerate(args)],
-                                     kwargs, index, v, h)
-            scale = max(abs(exact), abs(approx), 1.0)
-            if not abs(exact - approx) <= atol + rtol * scale:
-                raise GradientMismatch(
-                    f"gradient wrt {name!r} disagrees with finite differences: directional derivative "
-                    f"{exact!r} from the gradient, {approx!r} from central differences (h={h})")
+        _check_direction(name, g, _as_float(x), at, h, rtol, atol, rng, directions)
     return result
+
+
+def _check_direction(name, g, x, f_at, h, rtol, atol, rng, directions):
+    """Compare ``<g, v>`` with the central difference of ``f_at`` along random ``v``."""
+    if np.shape(g) != np.shape(x):
+        raise GradientMismatch(
+            f"gradient wrt {name!r} has shape {np.shape(g)}, but the argument has shape {np.shape(x)}")
+    for _ in range(directions):
+        v = rng.normal(size=np.shape(x))
+        v = v / (np.linalg.norm(v) or 1.0)
+        if not isinstance(x, np.ndarray):
+            v = float(np.sign(v) or 1.0)
+        exact = float(np.sum(np.asarray(g, dtype=np.float64) * v))
+        plus = float(np.asarray(f_at(_shift(x, v, h))).reshape(()))
+        minus = float(np.asarray(f_at(_shift(x, v, -h))).reshape(()))
+        approx = (plus - minus) / (2 * h)
+        scale = max(abs(exact), abs(approx), 1.0)
+        if not abs(exact - approx) <= atol + rtol * scale:
+            raise GradientMismatch(
+                f"gradient wrt {name!r} disagrees with finite differences: directional derivative "
+                f"{exact!r} from the gradient, {approx!r} from central differences (h={h})")

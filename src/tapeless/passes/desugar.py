@@ -24,6 +24,7 @@ class Desugar:
     def __init__(self, fs, namer):
         self.fs = fs
         self.namer = namer
+        self.augmented = []  # (name, node) of each x op= y, checked for aliasing later
 
     # -- statements ---------------------------------------------------------------
     def block(self, stmts):
@@ -46,6 +47,7 @@ class Desugar:
         if isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant):
             return []  # a docstring or a bare constant
         if isinstance(s, gast.AugAssign):
+            self.augmented.append((s.target.id, s))
             value = _located(gast.BinOp(left=load(s.target.id), op=s.op, right=s.value), s)
             return self.stmt(_located(assign(s.target.id, value), s))
         if isinstance(s, gast.Assign):
@@ -109,6 +111,15 @@ class Desugar:
             return self.unroll(s)
         pre = []
         if isinstance(it, gast.Call) and it.callee.name in ("enumerate", "zip") and not it.keywords:
+            inner = it.args[0] if it.callee.name == "enumerate" and len(it.args) == 1 else None
+            if isinstance(inner, gast.Call) and getattr(inner, "callee", None) is not None and (
+                    inner.callee.name == "zip" and not inner.keywords and isinstance(s.target, gast.Tuple)
+                    and len(s.target.elts) == 2 and isinstance(s.target.elts[1], gast.Tuple)):
+                # for i, (a, b) in enumerate(zip(xs, ys)): the zip form with a named index
+                zipped = gast.For(target=s.target.elts[1], iter=inner, body=s.body, orelse=[], type_comment=None)
+                gast.copy_location(zipped, s)
+                zipped.index = s.target.elts[0]
+                return self.for_(zipped)
             seqs = []
             for arg in it.args:
                 name = self._name_for(arg, pre, s)
@@ -127,7 +138,8 @@ class Desugar:
                 if not isinstance(s.target, gast.Tuple) or len(s.target.elts) != len(seqs):
                     raise UnsupportedSyntax("this form of zip", self.fs.location(it),
                                             "write: for a, b in zip(xs, ys)")
-                index = gast.Name(id=self.namer.fresh("k"), ctx=gast.Store(), annotation=None, type_comment=None)
+                index = getattr(s, "index", None) or gast.Name(id=self.namer.fresh("k"), ctx=gast.Store(),
+                                                               annotation=None, type_comment=None)
                 bind = list(zip(s.target.elts, seqs))
                 count = call("min", *[call("len", load(q)) for q in seqs]) if len(seqs) > 1 else call(
                     "len", load(seqs[0]))

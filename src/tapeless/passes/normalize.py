@@ -96,7 +96,7 @@ class Normalize:
     def atom(self, expr):
         """``expr`` as a name or constant, emitting a temporary when needed."""
         value = self.op(expr)
-        if is_atom(value) or self._global_attr(value):
+        if is_atom(value) or self._global_attr(expr):
             return value
         tmp = self.namer.numbered("t")
         self.emit(_at(assign(tmp, value), expr))

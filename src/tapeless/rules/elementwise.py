@@ -104,9 +104,14 @@ def arctan2(ans, g, y, x):
     dx = unbroadcast(-g * y / (x ** 2 + y ** 2), x)
 
 
-@reverse_rule(np.abs, np.absolute, np.fabs, builtins.abs)
+@reverse_rule(np.abs, np.absolute, np.fabs)
 def absolute(ans, g, x):
     dx = g * np.sign(x)
+
+
+@reverse_rule(builtins.abs)
+def builtin_abs(ans, g, x):
+    dx = g * (x > 0) - g * (x < 0)
 
 
 @reverse_rule(np.maximum, np.fmax)

@@ -8,17 +8,17 @@ from .registry import nondifferentiable, reverse_rule
 
 @reverse_rule(np.reshape)
 def reshape(ans, g, a, shape=None, order="C"):
-    da = np.reshape(g, np.shape(a))
+    da = np.reshape(g, np.shape(a), order=order)
 
 
 @reverse_rule(("method", "reshape"))
 def reshape_method(ans, g, a, *shape, order="C"):
-    da = np.reshape(g, np.shape(a))
+    da = np.reshape(g, np.shape(a), order=order)
 
 
 @reverse_rule(np.ravel, ("method", "ravel"), ("method", "flatten"))
 def ravel(ans, g, a, order="C"):
-    da = np.reshape(g, np.shape(a))
+    da = np.reshape(g, np.shape(a), order=order)
 
 
 @reverse_rule(np.squeeze, ("method", "squeeze"))
@@ -38,7 +38,7 @@ def transpose(ans, g, a, axes=None):
 
 @reverse_rule(("method", "transpose"))
 def transpose_method(ans, g, a, *axes):
-    da = untranspose(g, axes or None)
+    da = untranspose(g, axes)
 
 
 @reverse_rule(("attr", "T"))

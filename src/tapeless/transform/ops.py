@@ -71,3 +71,40 @@ def operand_names(op) -> set:
             if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load):
                 names.add(sub.id)
     return names
+
+
+def carries(node, active) -> bool:
+    """Whether the value of expression ``node`` may carry a derivative (depend on ``active``).
+
+    Comparisons, boolean logic and calls to non-differentiable functions never do, so
+    ``x[x > 0]`` or ``x[np.argsort(x)]`` use ``x`` only as data in the index.
+    """
+    if isinstance(node, gast.Name):
+        return node.id in active
+    if isinstance(node, (gast.Constant, gast.Compare, gast.BoolOp, gast.JoinedStr)):
+        return False
+    if isinstance(node, gast.UnaryOp):
+        return not isinstance(node.op, (gast.Not, gast.Invert)) and carries(node.operand, active)
+    if isinstance(node, gast.Call):
+        callee = getattr(node, "callee", None)
+        if callee is not None and callee.kind == "nondiff":
+            return False
+        parts = list(node.args) + [k.value for k in node.keywords]
+        if isinstance(node.func, gast.Attribute):
+            parts.append(node.func.value)
+        return any(carries(p, active) for p in parts)
+    if isinstance(node, gast.Attribute):
+        kind, _ = registry.lookup(("attr", node.attr))
+        return kind != "nondiff" and carries(node.value, active)
+    if isinstance(node, gast.BinOp):
+        kind, _ = registry.lookup(("op", type(node.op).__name__))
+        return kind != "nondiff" and (carries(node.left, active) or carries(node.right, active))
+    if isinstance(node, gast.Subscript):
+        return carries(node.value, active)
+    if isinstance(node, gast.Slice):
+        return any(carries(p, active) for p in (node.lower, node.upper, node.step) if p is not None)
+    if isinstance(node, (gast.Tuple, gast.List)):
+        return any(carries(e, active) for e in node.elts)
+    if isinstance(node, gast.IfExp):
+        return carries(node.body, active) or carries(node.orelse, active)
+    return any(isinstance(n, gast.Name) and n.id in active for n in gast.walk(node))

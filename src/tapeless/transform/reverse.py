@@ -23,7 +23,7 @@ from ..runtime import expand_reduced, index_adjoint, mean_adjoint, unbroadcast, 
 
 # runtime helpers that read their second argument only for its shape (and dtype)
 _SHAPE_ONLY = (unbroadcast, expand_reduced, mean_adjoint, index_adjoint)
-from .ops import classify, operand_names
+from .ops import carries, classify, operand_names
 from .templates import bind, differentiable_params, instantiate
 
 
@@ -65,7 +65,7 @@ class Reverse:
             s.loops = loops
             if isinstance(s, gast.Assign):
                 out.append(marker("save", s))
-                out.append(self._forward_assign(s))
+                out.append(self._forward_assign(s, loops))
             elif isinstance(s, gast.If):
                 out.append(gast.copy_location(if_(s.test, self.forward(s.body, loops),
                                                   self.forward(s.orelse, loops)), s))
@@ -100,12 +100,15 @@ class Reverse:
         gast.copy_location(new, s)
         return pre + [new] + post
 
-    def _forward_assign(self, s):
+    def _forward_assign(self, s, loops):
         op = classify(s.value)
         self._check(s, op)
         if op.kind == "user" and operand_names(op) & self.active:
             ref = self._helper(s, op)
             s.tape = self.namer.numbered("tape")
+            s.saved_names = target_names(s.targets[0]) + [s.tape]
+            if loops:  # the tape of the previous iteration is overwritten
+                s.maybe_defined = s.maybe_defined | {s.tape}
             new = assign(tuple_([s.targets[0], store(s.tape)], gast.Store()),
                          gast.Call(func=load(ref.fwd), args=s.value.args, keywords=s.value.keywords))
             new.origin = s.origin
@@ -114,7 +117,7 @@ class Reverse:
 
     def _check(self, s, op):
         act = operand_names(op) & self.active
-        if not act:
+        if not act or not any(carries(n, self.active) for n in list(op.args) + list(op.keywords.values())):
             return
         if op.kind == "unknown":
             raise MissingRule(
@@ -258,9 +261,9 @@ class Reverse:
         diff = differentiable_params(rule)
         wanted = []
         for p, node in bindings.items():
-            act = names_loaded(node) & self.active
-            if not act:
+            if not carries(node, self.active):
                 continue
+            act = names_loaded(node) & self.active
             if p not in diff:
                 raise NonDifferentiable(
                     f"{op.name} is not differentiated with respect to its argument {p!r}, which "

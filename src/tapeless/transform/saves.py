@@ -115,7 +115,7 @@ class SavePlan:
         return self._reads_out[id(loop)]
 
     def _plan_save(self, s):
-        names = [s.target.id] if isinstance(s, gast.For) else target_names(s.targets[0])
+        names = _assigned(s)
         if isinstance(s, gast.For):
             names = [n for n in names if n in self._reads_outside(s)]
         saved = []
@@ -140,8 +140,7 @@ class SavePlan:
     def _per_iteration_ok(self, v, s, loop):
         if getattr(s, "top_of", None) is not loop:
             return False
-        stores = sum(1 for st in _walk_stmts(loop.body) if isinstance(st, gast.Assign)
-                     and v in target_names(st.targets[0]))
+        stores = sum(1 for st in _walk_stmts(loop.body) if isinstance(st, gast.Assign) and v in _assigned(st))
         if stores != 1 or v == getattr(getattr(loop, "target", None), "id", None):
             return False
         for st in loop.body:
@@ -207,6 +206,13 @@ class SavePlan:
         return out
 
 
+def _assigned(s):
+    """The names a forward statement assigns (a helper call also assigns its tape)."""
+    if isinstance(s, gast.For):
+        return [s.target.id]
+    return getattr(s, "saved_names", None) or target_names(s.targets[0])
+
+
 def _liveness(stmts, live, record):
     """Backward liveness over the backward sweep, recording the live set after each marker.
 
@@ -219,8 +225,7 @@ def _liveness(stmts, live, record):
             kind, data = s.marker
             record[id(s)] = record.get(id(s), set()) | live
             if kind == "restore":
-                names = [data.target.id] if isinstance(data, gast.For) else target_names(data.targets[0])
-                live -= set(names)
+                live -= set(_assigned(data))
         elif isinstance(s, gast.Assign):
             live -= set(target_names(s.targets[0]))
             live |= names_loaded(s.value)

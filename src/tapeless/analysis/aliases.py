@@ -1,0 +1,55 @@
+"""Which names may share memory with another name (copies and views).
+
+``z += c`` on a NumPy array changes the array in place, so every name sharing its memory sees
+the change; tapeless reads ``z += c`` as ``z = z + c``. The two agree unless ``z`` shares memory
+with another name, so an augmented assignment to such a name is refused (unless ``z`` is a
+scalar, which has no memory to share).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import UnsupportedSyntax
+from ..transform.ops import classify
+from .activity import assignments
+
+_VIEW_FUNCTIONS = (np.reshape, np.ravel, np.transpose, np.squeeze, np.expand_dims, np.asarray)
+_VIEW_KEYS = {("attr", "T"), ("subscript",), ("method", "reshape"), ("method", "ravel"),
+              ("method", "transpose"), ("method", "squeeze"), ("method", "view")}
+
+
+def sharing_names(body, scalars=frozenset(), user_names=None) -> set:
+    """Names bound to a copy or a view of another (non-scalar) name, and the names they share with.
+
+    With ``user_names``, a copy from any other name (a temporary of the normal form, holding a
+    fresh result) does not count."""
+    out = set()
+    for s in assignments(body):
+        target = s.targets[0]
+        op = classify(s.value)
+        source = op.args[0] if op.args else None
+        if not hasattr(target, "id") or getattr(source, "id", None) is None or source.id in scalars:
+            continue
+        view = op.kind == "copy" or (op.rule is not None and (
+            op.rule.key in _VIEW_KEYS or any(op.rule.key is f for f in _VIEW_FUNCTIONS)))
+        if user_names is not None and source.id not in user_names:
+            continue  # a temporary holds a fresh result that nothing else reads
+        if view:
+            out |= {target.id, source.id}
+    return out
+
+
+def check_augmented(fs, augmented, body, scalars, user_names) -> None:
+    """Refuse ``z += c`` where ``z`` may share memory with another name."""
+    shared = sharing_names(body, scalars, user_names)
+    for name, node in augmented:
+        if name in shared and name not in scalars:
+            raise UnsupportedSyntax(
+                f"in-place update of {name!r}, which may share memory with another variable (a copy "
+                f"or a view): NumPy would change both, so its derivative is ambiguous",
+                fs.location(node), f"write {name} = {name} {_symbol(node)} ... to make a new array")
+
+
+def _symbol(node):
+    return {"Add": "+", "Sub": "-", "Mult": "*", "Div": "/"}.get(type(node.op).__name__, "+")
