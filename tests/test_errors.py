@@ -157,11 +157,28 @@ def test_wrong_wrt():
         tapeless.differentiate(two, wrt=3)
 
 
-def test_in_place_update_of_shared_memory_is_refused():
+def test_in_place_update_of_shared_memory_is_refused_when_it_is_an_array():
     for func in (ec.inplace_on_alias, ec.inplace_on_view):
+        g = tapeless.grad(func)
+        line = marked_line(func)
         with pytest.raises(tapeless.UnsupportedSyntax, match="may share memory") as info:
-            tapeless.grad(func)
-        assert info.value.lineno == marked_line(func)
+            g(np.array([0.5, -1.0, 2.0]))
+        assert f"(error_cases.py:{line})" in str(info.value)
+        assert "z = z + c" in info.value.hint
+
+
+def float_accumulator(x):
+    total = x
+    for k in range(3):
+        total += x * k
+    return total
+
+
+def test_in_place_update_of_a_float_copy_is_differentiated():
+    # total = x + x*0 + x*1 + x*2 = 4x
+    assert tapeless.grad(float_accumulator)(1.5) == 4.0
+    with pytest.raises(tapeless.UnsupportedSyntax, match=r"total \+= x \* k"):
+        tapeless.grad(float_accumulator)(np.array([1.5]))  # NumPy would change the caller's array
 
 
 def accumulate(x):
@@ -176,3 +193,18 @@ def accumulate(x):
 def test_in_place_update_without_sharing_is_differentiated():
     from tapeless.testing import check_grads
     check_grads(accumulate, [np.array([0.5, -1.0])])
+
+
+class Model:
+    scale = 3.0
+
+    @tapeless.differentiate(wrt=1)
+    def loss(self, x):
+        return self.scale * x * x
+
+
+def test_decorated_method_calls_like_the_original_but_has_no_gradient():
+    m = Model()
+    assert m.loss(2.0) == 12.0
+    with pytest.raises(tapeless.ArgumentError, match="is a method: tapeless does not differentiate through self"):
+        m.loss.grad(2.0)

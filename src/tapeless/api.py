@@ -45,39 +45,36 @@ def _wrt_names(func, wrt):
     return tuple(out), single
 
 
-def _transform(func, wrt):
-    """The (grad, value_and_grad) pair of ``func`` for ``wrt``, built once and cached."""
+def _transform(func, wrt, returns):
+    """The generated gradient (``returns="grad"``) or value-and-gradient function of ``func``
+    for ``wrt``, built once and cached."""
     from . import pipeline, source
 
     if not isinstance(func, types.FunctionType):
         source.load(func)  # raises SourceUnavailable with the reason
     names, single = _wrt_names(func, wrt)
-    key = (names, single)
+    key = (names, single, returns)
     with _LOCK:
         per_func = _CACHE.get(func)
         if per_func is None:
             per_func = _CACHE[func] = {}
         if key not in per_func:
-            grad_fn, both_fn = pipeline.build(func, names)
+            fn = pipeline.build(func, names, returns)
             if not single and len(names) == 1:  # a tuple wrt always gives a tuple, even of one
-                grad_fn, both_fn = _tupled(grad_fn), _tupled_both(both_fn)
-            per_func[key] = (grad_fn, both_fn)
+                fn = _tupled(fn, returns)
+            per_func[key] = fn
         return per_func[key]
 
 
-def _tupled(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        return (fn(*args, **kwargs),)
-    wrapper.source = fn.source
-    return wrapper
-
-
-def _tupled_both(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        value, g = fn(*args, **kwargs)
-        return value, (g,)
+def _tupled(fn, returns):
+    if returns == "grad":
+        def wrapper(*args, **kwargs):
+            return (fn(*args, **kwargs),)
+    else:
+        def wrapper(*args, **kwargs):
+            value, g = fn(*args, **kwargs)
+            return value, (g,)
+    functools.update_wrapper(wrapper, fn)
     wrapper.source = fn.source
     return wrapper
 
@@ -92,13 +89,13 @@ def grad(func, wrt=0):
     function without a derivative rule) are raised here, before anything runs.
     """
     func = getattr(func, "__wrapped_function__", func)
-    return _transform(func, wrt)[0]
+    return _transform(func, wrt, "grad")
 
 
 def value_and_grad(func, wrt=0):
     """Like :func:`grad`, but the generated function returns ``(value, gradient)``."""
     func = getattr(func, "__wrapped_function__", func)
-    return _transform(func, wrt)[1]
+    return _transform(func, wrt, "value_and_grad")
 
 
 class Differentiable:
@@ -119,22 +116,39 @@ class Differentiable:
     @property
     def grad(self):
         """The generated gradient function (see :func:`tapeless.grad`)."""
-        return _transform(self.__wrapped_function__, self.wrt)[0]
+        return _transform(self.__wrapped_function__, self.wrt, "grad")
 
     @property
     def value_and_grad(self):
         """The generated function returning ``(value, gradient)``."""
-        return _transform(self.__wrapped_function__, self.wrt)[1]
+        return _transform(self.__wrapped_function__, self.wrt, "value_and_grad")
 
     def __get__(self, obj, objtype=None):
         if obj is None:
             return self
-        raise ArgumentError(
-            "a method cannot be differentiated with @differentiate; differentiate a module-level "
-            "function and pass the object's data as arguments")
+        return _BoundMethod(self.__wrapped_function__, obj)
 
     def __repr__(self):
         return f"<differentiable {self.__wrapped_function__.__qualname__} wrt={self.wrt!r}>"
+
+
+class _BoundMethod:
+    """A decorated method looked up on an instance: it calls like the original method, but
+    has no gradient (tapeless does not differentiate through ``self``)."""
+
+    def __init__(self, func, obj):
+        self._func, self._obj = func, obj
+
+    def __call__(self, *args, **kwargs):
+        return self._func(self._obj, *args, **kwargs)
+
+    def _refuse(self):
+        raise ArgumentError(
+            f"{self._func.__qualname__} is a method: tapeless does not differentiate through self; "
+            "differentiate a module-level function and pass the object's data as arguments")
+
+    grad = property(_refuse)
+    value_and_grad = property(_refuse)
 
 
 def differentiate(func=None, *, wrt=0):

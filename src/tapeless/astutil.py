@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import copy
-
 import gast
 
 
@@ -61,29 +59,66 @@ def parse_expr(text: str):
 
 
 def clone(node):
-    return copy.deepcopy(node)
+    """A copy of a tree: new nodes, the same annotations (``callee``, ``origin``) shared."""
+    if isinstance(node, list):
+        return [clone(x) for x in node]
+    if not isinstance(node, gast.AST):
+        return node
+    new = type(node).__new__(type(node))
+    new.__dict__.update(node.__dict__)
+    for field in node._fields:
+        value = getattr(node, field, None)
+        if isinstance(value, (list, gast.AST)):
+            setattr(new, field, clone(value))
+    return new
+
+
+def iter_nodes(node):
+    """Every node inside ``node`` (a node or a list of nodes), in no particular order; a
+    faster ``gast.walk``."""
+    stack = list(node) if isinstance(node, list) else [node]
+    while stack:
+        n = stack.pop()
+        if not isinstance(n, gast.AST):
+            continue
+        yield n
+        for field in n._fields:
+            value = getattr(n, field, None)
+            if type(value) is list:
+                stack.extend(value)
+            elif isinstance(value, gast.AST):
+                stack.append(value)
+
+
+def _names(node, ctx_types):
+    out = set()
+    stack = list(node) if isinstance(node, list) else [node]
+    name_type = gast.Name
+    while stack:
+        n = stack.pop()
+        if type(n) is name_type:
+            if isinstance(n.ctx, ctx_types):
+                out.add(n.id)
+            continue
+        if not isinstance(n, gast.AST):
+            continue
+        for field in n._fields:
+            value = getattr(n, field, None)
+            if type(value) is list:
+                stack.extend(value)
+            elif isinstance(value, gast.AST):
+                stack.append(value)
+    return out
 
 
 def names_loaded(node) -> set:
     """Names read anywhere inside ``node`` (a node or a list of nodes)."""
-    nodes = node if isinstance(node, list) else [node]
-    out = set()
-    for n in nodes:
-        for sub in gast.walk(n):
-            if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load):
-                out.add(sub.id)
-    return out
+    return _names(node, gast.Load)
 
 
 def names_stored(node) -> set:
     """Names assigned anywhere inside ``node`` (a node or a list of nodes)."""
-    nodes = node if isinstance(node, list) else [node]
-    out = set()
-    for n in nodes:
-        for sub in gast.walk(n):
-            if isinstance(sub, gast.Name) and isinstance(sub.ctx, (gast.Store, gast.Param)):
-                out.add(sub.id)
-    return out
+    return _names(node, (gast.Store, gast.Param))
 
 
 def target_names(target) -> list:

@@ -12,7 +12,7 @@ import types
 import gast
 
 from . import fence, source
-from .analysis.aliases import check_augmented
+from .analysis.aliases import check_augmented, insert_guards
 from .analysis.activity import active_variables, annotate_defined
 from .analysis.shapes import Shapes, scalar_variables
 from .astutil import assign, call, const, load, names_loaded, names_stored, store, target_names, tuple_
@@ -22,7 +22,7 @@ from .errors import NonDifferentiable
 from .passes.desugar import Desugar, LowerJumps
 from .passes.normalize import Normalize
 from .passes.resolve import local_names, resolve
-from .runtime import make_seed, zeros_like
+from .runtime import make_seed, unshared, zeros_like
 from .simplify import dead_code, fold, inline_temporaries, merge_accumulations, propagate_copies
 from .transform.naming import Namer
 from .transform.reverse import Reverse
@@ -32,8 +32,9 @@ from .transform.saves import plan_saves
 class Work:
     """Everything known about one function being transformed."""
 
-    def __init__(self, func, wrt, session, role="top"):
+    def __init__(self, func, wrt, session, role="top", returns="grad"):
         self.func = func
+        self.returns = returns  # for the top function: "grad" or "value_and_grad"
         self.wrt = list(wrt)  # parameter names
         self.session = session
         self.role = role  # "top": one gradient function; "helper": a forward and a backward half
@@ -104,7 +105,9 @@ def analyse(w):
     w.active = active_variables(w.body, w.wrt)
     w.shapes = Shapes(w.params, w.body)
     w.scalars = scalar_variables(w.params, w.body)
-    check_augmented(w.fs, w.augmented, w.body, w.scalars, w.locals)
+    guarded = check_augmented(w.fs, w.augmented, w.body, w.scalars, w.locals)
+    if guarded:
+        w.body = insert_guards(w.fs, w.body, guarded, lambda: w.namer.bind("unshared", unshared))
 
 
 def reverse(w):
@@ -157,20 +160,27 @@ def assemble(w):
     bwd = w.comments.annotate(w.bwd, describe)
     args = gast.arguments(**{k: getattr(w.fs.tree.args, k) for k in gast.arguments._fields})
     if w.role == "top":
-        seed = w.namer.bind("seed", make_seed(tuple(w.wrt), frozenset(w.wrt) & w.scalars))
+        seed_fn = make_seed(tuple(w.wrt), frozenset(w.wrt) & w.scalars)
+        seed = w.namer.bind("seed", seed_fn)
         value = w.result.id
-        check = call(seed, load(value), *[load(p) for p in w.wrt])
+        rebound = [p for p in w.wrt if p in names_stored(w.fwd)]
+        start = []
+        if rebound:  # check the arguments before the function rebinds them
+            checker = w.namer.bind("check_args", seed_fn.check_args)
+            start = [gast.Expr(value=call(checker, *[load(p) for p in w.wrt]))]
+        check = call(seed, load(value), *([] if rebound else [load(p) for p in w.wrt]))
         seeding = [assign(w.seeds[0], check)] if w.seeds[0] in names_loaded(bwd) else [gast.Expr(value=check)]
-        body = w.fwd + seeding + bwd
-        grad = _def(w.namer.fresh(f"{w.fs.name}_grad"), args, body)
-        keep = []
-        if value in names_stored(bwd):  # the backward sweep restores earlier values of it
-            kept = w.namer.fresh(f"{value}_out")
-            keep = [assign(kept, load(value))]
-            value = kept
-        both = _def(w.namer.fresh(f"{w.fs.name}_value_and_grad"), args,
-                    w.fwd + seeding + keep + bwd[:-1] + [gast.Return(value=tuple_([load(value), bwd[-1].value]))])
-        w.functions = [grad, both]
+        if w.returns == "grad":
+            w.functions = [_def(w.namer.fresh(f"{w.fs.name}_grad"), args, start + w.fwd + seeding + bwd)]
+        else:
+            keep = []
+            if value in names_stored(bwd):  # the backward sweep restores earlier values of it
+                kept = w.namer.fresh(f"{value}_out")
+                keep = [assign(kept, load(value))]
+                value = kept
+            ret = gast.Return(value=tuple_([load(value), bwd[-1].value]))
+            w.functions = [_def(w.namer.fresh(f"{w.fs.name}_value_and_grad"), args,
+                                start + w.fwd + seeding + keep + bwd[:-1] + [ret])]
     else:
         primal = set(w.params) | names_stored(w.fwd)
         tape = sorted(names_loaded(bwd) & primal)
@@ -288,17 +298,15 @@ def _cells(w):
     return cells
 
 
-def build(func, wrt):
-    """Transform ``func``; return (grad function, value_and_grad function, source text)."""
+def build(func, wrt, returns="grad"):
+    """Transform ``func``: the generated function returning the gradient (``returns="grad"``)
+    or the value and the gradient (``"value_and_grad"``), with its source on ``.source``."""
     session = Session()
-    top = run(Work(func, wrt, session))
+    top = run(Work(func, wrt, session, returns=returns))
+    (fn_def,) = top.functions
+    own = to_source(top.functions, top.comments)
+    fn = compile_functions(own, {fn_def.name}, _cells(top), top.fs.globals, f"gradient of {_where(top.fs)}")[fn_def.name]
     texts = []
-    comments = top.comments
-    top_text = to_source(top.functions, comments)
-    compiled = compile_functions(top_text, {f.name for f in top.functions}, _cells(top), top.fs.globals,
-                                 f"gradient of {_where(top.fs)}")
-    grad_fn, both_fn = (compiled[f.name] for f in top.functions)
-    grad_text, both_text = _split(top_text, len(top.functions))
     for key in session.order:
         w, (fcell, bcell) = session.helpers[key]
         text = to_source(w.functions, w.comments)
@@ -309,28 +317,16 @@ def build(func, wrt):
         fcell.cell_contents = funcs[w.fwd_name]
         bcell.cell_contents = funcs[w.bwd_name]
         texts.append(text)
-    for fn, own in ((grad_fn, grad_text), (both_fn, both_text)):
-        fn.__defaults__ = func.__defaults__
-        fn.__kwdefaults__ = func.__kwdefaults__
-        fn.source = "\n\n".join([own] + texts)
-        fn.__doc__ = f"Gradient of {func.__qualname__} with respect to {', '.join(wrt)} (generated by tapeless)."
-    return grad_fn, both_fn
+    fn.__defaults__ = func.__defaults__
+    fn.__kwdefaults__ = func.__kwdefaults__
+    fn.source = "\n\n".join([own] + texts)
+    what = "value and gradient" if returns == "value_and_grad" else "gradient"
+    fn.__doc__ = f"The {what} of {func.__qualname__} with respect to {', '.join(wrt)} (generated by tapeless)."
+    return fn
 
 
 def _where(fs):
     return f"{fs.func.__qualname__} ({fs.short_filename}:{fs.func.__code__.co_firstlineno})"
-
-
-def _split(text, n):
-    """Split the source of consecutive top-level defs."""
-    lines = text.splitlines(True)
-    starts = [i for i, line in enumerate(lines) if line.startswith("def ")]
-    # a comment line directly above a def belongs to the def before it (comments are in bodies)
-    parts = []
-    for k, s in enumerate(starts):
-        e = starts[k + 1] if k + 1 < len(starts) else len(lines)
-        parts.append("".join(lines[s:e]).rstrip("\n") + "\n")
-    return parts
 
 
 # -- watching the stages ---------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .errors import ArgumentError, OutputError
+from .errors import ArgumentError, OutputError, UnsupportedSyntax
 
 __all__ = [
     "unbroadcast", "zeros_like", "expand_reduced", "index_adjoint", "dot_lhs", "dot_rhs",
@@ -21,7 +21,7 @@ def unbroadcast(d, x):
     xshape = np.shape(x)
     dshape = np.shape(d)
     if dshape == xshape:
-        return d
+        return float(d) if type(x) is float and type(d) is not float else d
     lead = len(dshape) - len(xshape)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(xshape) if n == 1 and dshape[i + lead] != 1
@@ -53,6 +53,22 @@ def expand_reduced(g, x, axis=None, keepdims=False):
     out = np.empty(shape, dtype=np.result_type(g, x, np.float16))
     out[...] = g
     return _like(out, x) if shape == () else out
+
+
+def power_base_adjoint(g, a, b):
+    """Adjoint of ``a`` in ``a ** b``: ``g * b * a ** (b - 1)``, and 0 where ``b == 0``."""
+    if np.ndim(b) == 0 and np.ndim(a) == 0:
+        return g * b * a ** (b - 1) if b != 0 else 0.0 * g
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(b == 0, 0.0, g * b * np.power(a, b - 1.0))
+
+
+def power_exponent_adjoint(g, ans, a):
+    """Adjoint of ``b`` in ``a ** b``: ``g * a ** b * log(a)``, and 0 where ``a == 0``."""
+    if np.ndim(a) == 0 and np.ndim(ans) == 0:
+        return g * ans * np.log(a) if a != 0 else 0.0 * g
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(a == 0, 0.0, g * ans * np.log(np.where(a == 0, 1.0, a)))
 
 
 def _reduced_count(x, axis):
@@ -185,19 +201,32 @@ def untranspose(g, axes=None):
     return np.transpose(g, np.argsort([a % ndim for a in axes]))
 
 
+def unshared(value, where):
+    """Guard for ``z += c`` where ``z`` may share memory with another variable: NumPy would
+    update the array in place (changing the other variable too), which tapeless does not
+    model, so an array is refused; numbers, which are immutable, pass."""
+    if isinstance(value, np.ndarray):
+        raise UnsupportedSyntax(
+            f"in-place update of an array that may share memory with another variable (a copy, a "
+            f"view or an argument): {where}", hint="write the update out, e.g. z = z + c, to make a new array")
+
+
 def make_seed(names, scalars=()):
     """A checker for one gradient function: it returns the adjoint of the output (1.0, or
     ones for a size-1 array) after checking that the output is a scalar and that the
     arguments being differentiated hold real floating-point values (0-d for the ``scalars``,
     the parameters the generated code treats as scalars)."""
 
-    def seed(value, *wrt):
+    def check_args(*wrt):
         for name, arg in zip(names, wrt):
             _check_wrt(name, arg)
             if name in scalars and not isinstance(arg, float) and np.ndim(arg) != 0:
                 raise ArgumentError(
                     f"{name!r} is used as a scalar (in a condition or a math function), but it is an "
                     f"array of shape {np.shape(arg)}; pass a float")
+
+    def seed(value, *wrt):
+        check_args(*wrt)
         if isinstance(value, float):
             return 1.0
         size = np.size(value)
@@ -209,6 +238,7 @@ def make_seed(names, scalars=()):
             return 1.0
         return np.ones_like(value, dtype=np.result_type(value, np.float16))
 
+    seed.check_args = check_args
     return seed
 
 

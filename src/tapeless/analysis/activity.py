@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gast
 
-from ..astutil import target_names
+from ..astutil import iter_nodes, target_names
 from ..transform.ops import classify, operand_names
 
 _CARRIES = ("copy", "rule", "user", "unknown", "container")
@@ -65,7 +65,7 @@ def annotate_defined(params, body) -> None:
 
 def _stored(s):
     out = set()
-    for n in gast.walk(s):
+    for n in iter_nodes(s):
         if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store):
             out.add(n.id)
     return out

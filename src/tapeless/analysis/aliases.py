@@ -2,15 +2,17 @@
 
 ``z += c`` on a NumPy array changes the array in place, so every name sharing its memory sees
 the change; tapeless reads ``z += c`` as ``z = z + c``. The two agree unless ``z`` shares memory
-with another name, so an augmented assignment to such a name is refused (unless ``z`` is a
-scalar, which has no memory to share).
+with another name, so an augmented assignment to such a name is checked when it runs: a
+scalar (which has no memory to share) passes, an array is refused.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from ..errors import UnsupportedSyntax
+import gast
+
+from ..astutil import call, const, load
 from ..transform.ops import classify
 from .activity import assignments
 
@@ -40,16 +42,35 @@ def sharing_names(body, scalars=frozenset(), user_names=None) -> set:
     return out
 
 
-def check_augmented(fs, augmented, body, scalars, user_names) -> None:
-    """Refuse ``z += c`` where ``z`` may share memory with another name."""
+def check_augmented(fs, augmented, body, scalars, user_names):
+    """The ``z += c`` whose ``z`` may share memory with another name and may be an array.
+
+    Returns ``{augmented node: name}``; the forward sweep checks each of these at run time
+    (:func:`tapeless.runtime.unshared`): a float is fine, an array is refused.
+    """
     shared = sharing_names(body, scalars, user_names)
-    for name, node in augmented:
-        if name in shared and name not in scalars:
-            raise UnsupportedSyntax(
-                f"in-place update of {name!r}, which may share memory with another variable (a copy "
-                f"or a view): NumPy would change both, so its derivative is ambiguous",
-                fs.location(node), f"write {name} = {name} {_symbol(node)} ... to make a new array")
+    return {node: name for name, node in augmented if name in shared and name not in scalars}
 
 
-def _symbol(node):
-    return {"Add": "+", "Sub": "-", "Mult": "*", "Div": "/"}.get(type(node.op).__name__, "+")
+def insert_guards(fs, body, guarded, bind):
+    """Put ``unshared(z, "where")`` before the first statement that came from each guarded node."""
+    pending = dict(guarded)
+
+    def walk(stmts):
+        out = []
+        for s in stmts:
+            origin = getattr(s, "origin", None)
+            if origin in pending:
+                name = pending.pop(origin)
+                loc = fs.location(origin)
+                text = f"{loc.line.strip()}   ({fs.short_filename}:{loc.lineno})"
+                guard = gast.Expr(value=call(bind(), load(name), const(text)))
+                guard.origin = origin
+                out.append(guard)
+            for field in ("body", "orelse"):
+                if getattr(s, field, None):
+                    setattr(s, field, walk(getattr(s, field)))
+            out.append(s)
+        return out
+
+    return walk(body)

@@ -12,6 +12,8 @@ import builtins
 from collections import Counter
 
 import gast
+
+from ..astutil import iter_nodes
 import numpy as np
 
 from ..transform.ops import classify
@@ -185,7 +187,7 @@ def _compared_names(test):
     """Names whose values a comparison in a condition reads directly or elementwise: they must be
     scalars for the condition to have one truth value."""
     names = set()
-    for node in gast.walk(test):
+    for node in iter_nodes(test):
         if isinstance(node, gast.Compare):
             for operand in [node.left] + list(node.comparators):
                 names |= _elementwise_names(operand)

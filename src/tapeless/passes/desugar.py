@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import gast
 
-from ..astutil import (assign, call, clone, const, if_, load, names_loaded, not_, target_names)
+from ..astutil import (iter_nodes, assign, call, clone, const, if_, load, names_loaded, not_, target_names)
 from ..errors import UnsupportedSyntax
 
 
@@ -47,9 +47,10 @@ class Desugar:
         if isinstance(s, gast.Expr) and isinstance(s.value, gast.Constant):
             return []  # a docstring or a bare constant
         if isinstance(s, gast.AugAssign):
-            self.augmented.append((s.target.id, s))
+            origin = getattr(s, "origin", s)
+            self.augmented.append((s.target.id, origin))
             value = _located(gast.BinOp(left=load(s.target.id), op=s.op, right=s.value), s)
-            return self.stmt(_located(assign(s.target.id, value), s))
+            return self.stmt(_located(assign(s.target.id, value, origin=origin), s))
         if isinstance(s, gast.Assign):
             return self.assign(s)
         if isinstance(s, gast.If):
@@ -164,7 +165,7 @@ class Desugar:
     def _mark_builtin(self, node):
         from .resolve import Callee
 
-        for sub in gast.walk(node):
+        for sub in iter_nodes(node):
             if isinstance(sub, gast.Call):
                 sub.callee = Callee("nondiff", sub.func.id)
 
@@ -176,7 +177,7 @@ class Desugar:
         return tmp
 
     def unroll(self, s):
-        for node in gast.walk(gast.Module(body=s.body, type_ignores=[])):
+        for node in iter_nodes(gast.Module(body=s.body, type_ignores=[])):
             if isinstance(node, (gast.Break, gast.Continue)):
                 raise UnsupportedSyntax(
                     f"{type(node).__name__.lower()} in a loop over a literal tuple or list",
@@ -198,9 +199,9 @@ class LowerJumps:
 
     def function(self, body):
         last = body[-1] if body else None
-        early = any(isinstance(n, gast.Return) for s in body[:-1] for n in gast.walk(s)) or (
+        early = any(isinstance(n, gast.Return) for s in body[:-1] for n in iter_nodes(s)) or (
             last is not None and not isinstance(last, gast.Return)
-            and any(isinstance(n, gast.Return) for n in gast.walk(last)))
+            and any(isinstance(n, gast.Return) for n in iter_nodes(last)))
         if not early:
             return self.block(body, None)
         self.returned = self.namer.fresh("returned")
@@ -278,7 +279,7 @@ class LowerJumps:
 
 def _sets(stmts, name):
     for s in stmts:
-        for n in gast.walk(s):
+        for n in iter_nodes(s):
             if isinstance(n, gast.Name) and n.id == name and isinstance(n.ctx, gast.Store):
                 return True
     return False

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import gast
 
-from ..astutil import dotted, names_stored
+from ..astutil import iter_nodes, dotted, names_stored
 from ..rules import registry
 
 _LIBRARY_PREFIXES = ("numpy", "math", "builtins", "scipy", "tapeless")
@@ -35,7 +35,7 @@ def local_names(tree) -> set:
 def resolve(fs, tree) -> None:
     """Annotate every call in ``tree`` (a FunctionDef) with its :class:`Callee`."""
     locals_ = local_names(tree)
-    for node in gast.walk(tree):
+    for node in iter_nodes(tree):
         if isinstance(node, gast.Call):
             node.callee = _resolve_call(fs, node.func, locals_)
 

@@ -114,16 +114,28 @@ def builtin_abs(ans, g, x):
     dx = g * (x > 0) - g * (x < 0)
 
 
-@reverse_rule(np.maximum, np.fmax)
+@reverse_rule(np.maximum)
 def maximum(ans, g, a, b):
     da = unbroadcast(g * (a >= b), a)
     db = unbroadcast(g * (a < b), b)
 
 
-@reverse_rule(np.minimum, np.fmin)
+@reverse_rule(np.minimum)
 def minimum(ans, g, a, b):
     da = unbroadcast(g * (a <= b), a)
     db = unbroadcast(g * (a > b), b)
+
+
+@reverse_rule(np.fmax)
+def fmax(ans, g, a, b):
+    da = unbroadcast(g * ((a >= b) | np.isnan(b)), a)
+    db = unbroadcast(g * ((a < b) | np.isnan(a) & ~np.isnan(b)), b)
+
+
+@reverse_rule(np.fmin)
+def fmin(ans, g, a, b):
+    da = unbroadcast(g * ((a <= b) | np.isnan(b)), a)
+    db = unbroadcast(g * ((a > b) | np.isnan(a) & ~np.isnan(b)), b)
 
 
 @reverse_rule(np.where)
@@ -134,4 +146,4 @@ def where(ans, g, condition, x, y):
 
 @reverse_rule(np.clip)
 def clip(ans, g, a, a_min=None, a_max=None):
-    da = g * (ans == a)
+    da = unbroadcast(g * (ans == a), a)

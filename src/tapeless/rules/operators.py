@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from ..runtime import dot_lhs, dot_rhs, unbroadcast
+from ..runtime import dot_lhs, dot_rhs, power_base_adjoint, power_exponent_adjoint, unbroadcast
 from .registry import nondifferentiable, reverse_rule
 
 
@@ -30,10 +30,14 @@ def div(ans, g, a, b):
     db = unbroadcast(-g * a / b ** 2, b)
 
 
-@reverse_rule(("op", "Pow"), np.power)
+def pow_constant_exponent(ans, g, a, b):
+    da = g * b * a ** (b - 1) if b != 0 else 0 * g
+
+
+@reverse_rule(("op", "Pow"), np.power, constant={"b": pow_constant_exponent})
 def pow(ans, g, a, b):
-    da = unbroadcast(g * b * a ** (b - 1), a)
-    db = unbroadcast(g * ans * np.log(a), b)
+    da = unbroadcast(power_base_adjoint(g, a, b), a)
+    db = unbroadcast(power_exponent_adjoint(g, ans, a), b)
 
 
 @reverse_rule(("op", "Mod"), np.mod, np.remainder)

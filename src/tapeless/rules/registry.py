@@ -32,6 +32,7 @@ class Rule:
     key: object
     name: str
     template: object
+    variants: dict = field(default_factory=dict)  # parameter -> template used when it is a constant
     signature: inspect.Signature = field(init=False)
 
     def __post_init__(self):
@@ -71,12 +72,16 @@ def display_name(key) -> str:
     return f"{module}.{name}"
 
 
-def reverse_rule(*keys):
-    """Register the decorated template as the reverse rule of each key."""
+def reverse_rule(*keys, constant=None):
+    """Register the decorated template as the reverse rule of each key.
+
+    ``constant`` maps a parameter name to another template, used instead when that argument
+    is a number written in the code (``x ** 2``): it can be simpler, as constants fold.
+    """
 
     def register(template):
         for key in keys:
-            _REVERSE[key] = Rule(key, display_name(key), template)
+            _REVERSE[key] = Rule(key, display_name(key), template, dict(constant or {}))
         return template
 
     return register

@@ -44,8 +44,8 @@ def sqrt(ans, g, x):
 
 @reverse_rule(math.pow)
 def pow(ans, g, x, y):
-    dx = g * y * x ** (y - 1.0)
-    dy = g * ans * math.log(x)
+    dx = g * y * x ** (y - 1.0) if y != 0.0 else 0.0 * g
+    dy = g * ans * math.log(x) if x != 0.0 else 0.0 * g
 
 
 @reverse_rule(math.sin)

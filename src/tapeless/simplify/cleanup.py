@@ -6,7 +6,7 @@ from collections import Counter
 
 import gast
 
-from ..astutil import names_loaded, target_names
+from ..astutil import iter_nodes, names_loaded, target_names
 
 
 def walk_stmts(stmts):
@@ -31,7 +31,7 @@ def _stores(stmts):
 def _loads(stmts):
     c = Counter()
     for s in stmts:
-        for n in gast.walk(s):
+        for n in iter_nodes(s):
             if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
                 c[n.id] += 1
     return c
@@ -39,7 +39,7 @@ def _loads(stmts):
 
 def is_pure(node):
     """No call in ``node`` that may have an effect (a user function, a stack operation)."""
-    for n in gast.walk(node):
+    for n in iter_nodes(node):
         if isinstance(n, gast.Call):
             if getattr(n, "impure", False):
                 return False
@@ -108,118 +108,169 @@ def _sweep(stmts, live_out, removable, apply):
 def propagate_copies(stmts, protected=frozenset()):
     """``a = b; ... use(a)`` becomes ``use(b)`` and ``t = e; a = t`` becomes ``a = e``,
     where that changes no value (single assignments, in one block)."""
-    while True:
-        stores = _stores(stmts)
-        loads = _loads(stmts)
-        changed = _propagate_block(stmts, stores, loads, protected)
-        if not changed:
-            return stmts
+    facts = _Facts(stmts)
+    while _propagate_block(stmts, facts, protected):
+        pass
+    return stmts
 
 
-def _propagate_block(block, stores, loads, protected):
+class _Facts:
+    """Names each statement loads and stores, cached; and the counts over the whole tree."""
+
+    def __init__(self, stmts):
+        self._loads, self._stores = {}, {}
+        self.stores = _stores(stmts)
+        self.loads = _loads(stmts)
+
+    def loads_of(self, s):
+        key = id(s)
+        if key not in self._loads:
+            c = Counter()
+            for n in iter_nodes(s):
+                if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Load):
+                    c[n.id] += 1
+            self._loads[key] = c
+        return self._loads[key]
+
+    def stores_of(self, s):
+        key = id(s)
+        if key not in self._stores:
+            self._stores[key] = _stored_in(s)
+        return self._stores[key]
+
+    def forget(self, s):
+        for sub in walk_stmts([s]):
+            self._loads.pop(id(sub), None)
+            self._stores.pop(id(sub), None)
+
+
+def _propagate_block(block, facts, protected):
+    changed = False
     for s in block:
         for field in ("body", "orelse"):
-            if getattr(s, field, None) and _propagate_block(getattr(s, field), stores, loads, protected):
-                return True
-    for i, s in enumerate(block):
-        if not isinstance(s, gast.Assign) or not isinstance(s.targets[0], gast.Name):
-            continue
-        a = s.targets[0].id
-        if a in protected or stores[a] != 1:
-            continue
-        later = block[i + 1:]
-        uses = [j for j, t in enumerate(later) if a in names_loaded(t)]
-        if loads[a] != sum(_count(t, a) for t in later):
-            continue  # used elsewhere (before, or in another block)
-        if isinstance(s.value, gast.Name):  # a = b: forward substitution
-            b = s.value.id
-            last = uses[-1] if uses else -1
-            blocker = next((k for k, t in enumerate(later[:last]) if b in _stored_in(t)), None)
-            if blocker is not None and _can_sink(later, blocker, last):
-                later.insert(last, later.pop(blocker))
-                block[i + 1:] = later
-                return True
-            if blocker is not None or (
-                    last >= 0 and isinstance(later[last], (gast.If, gast.For, gast.While))
-                    and b in _stored_in(later[last])):
+            if getattr(s, field, None) and _propagate_block(getattr(s, field), facts, protected):
+                changed = True
+    i = 0
+    while i < len(block):
+        step = _propagate_at(block, i, facts, protected)
+        if step == "kept":
+            i += 1
+        else:
+            changed = True
+            if step == "removed":
                 continue
-            for t in later[:last + 1]:
+    return changed
+
+
+def _propagate_at(block, i, facts, protected):
+    s = block[i]
+    if not isinstance(s, gast.Assign) or not isinstance(s.targets[0], gast.Name):
+        return "kept"
+    a = s.targets[0].id
+    if a in protected or facts.stores[a] != 1:
+        return "kept"
+    later = block[i + 1:]
+    counts = [facts.loads_of(t)[a] for t in later]
+    if facts.loads[a] != sum(counts):
+        return "kept"  # used elsewhere (before, or in another block)
+    uses = [j for j, c in enumerate(counts) if c]
+    if isinstance(s.value, gast.Name):  # a = b: forward substitution
+        b = s.value.id
+        last = uses[-1] if uses else -1
+        blocker = next((k for k in range(last) if b in facts.stores_of(later[k])), None)
+        if blocker is not None and _can_sink(later, blocker, last, facts):
+            later.insert(last, later.pop(blocker))
+            block[i + 1:] = later
+            return "moved"
+        if blocker is not None or (
+                last >= 0 and isinstance(later[last], (gast.If, gast.For, gast.While))
+                and b in facts.stores_of(later[last])):
+            return "kept"
+        for t in later[:last + 1]:
+            n = facts.loads_of(t)[a]
+            if n:
                 _rename_loads(t, a, b)
-            del block[i]
-            return True
-        if len(uses) == 1 and loads[a] == 1:  # t = e; x = t: coalesce
-            j = uses[0]
-            copy = later[j]
-            if not (isinstance(copy, gast.Assign) and isinstance(copy.value, gast.Name)
-                    and isinstance(copy.targets[0], gast.Name)):
-                continue
-            x = copy.targets[0].id
-            between = later[:j]
-            if any(x in names_loaded(t) or x in _stored_in(t) for t in between) or x in names_loaded(s.value):
-                continue
-            s.targets[0].id = x
-            del block[i + 1 + j]
-            return True
-    return False
+                facts.forget(t)
+                facts.loads[a] -= n
+                facts.loads[b] += n
+        facts.stores[a] -= 1
+        facts.loads[b] -= 1
+        del block[i]
+        return "removed"
+    if len(uses) == 1 and facts.loads[a] == 1:  # t = e; x = t: coalesce
+        j = uses[0]
+        copy = later[j]
+        if not (isinstance(copy, gast.Assign) and isinstance(copy.value, gast.Name)
+                and isinstance(copy.targets[0], gast.Name)):
+            return "kept"
+        x = copy.targets[0].id
+        if any(facts.loads_of(t)[x] or x in facts.stores_of(t) for t in later[:j]) or x in names_loaded(s.value):
+            return "kept"
+        s.targets[0].id = x
+        facts.forget(s)
+        facts.stores[a] -= 1
+        facts.loads[a] -= 1
+        del block[i + 1 + j]
+        return "changed"
+    return "kept"
 
 
-def _can_sink(stmts, k, m):
+def _can_sink(stmts, k, m, facts):
     """Whether statement ``k`` can move after statement ``m`` without changing any value."""
     moving = stmts[k]
     if not (isinstance(moving, gast.Assign) and is_pure(moving.value)):
         return False
-    writes, reads = _stored_in(moving), names_loaded(moving.value)
+    writes, reads = facts.stores_of(moving), set(facts.loads_of(moving.value))
     for t in stmts[k + 1:m + 1]:
         if not isinstance(t, gast.Assign) or not is_pure(t.value):
             return False
-        if writes & names_loaded(t) or reads & _stored_in(t) or writes & _stored_in(t):
+        loads, stores = facts.loads_of(t), facts.stores_of(t)
+        if any(loads[w] for w in writes) or reads & stores or writes & stores:
             return False
     return True
 
 
 def _count(node, name):
-    return sum(1 for n in gast.walk(node) if isinstance(n, gast.Name) and n.id == name
+    return sum(1 for n in iter_nodes(node) if isinstance(n, gast.Name) and n.id == name
                and isinstance(n.ctx, gast.Load))
 
 
 def _stored_in(node):
-    return {n.id for n in gast.walk(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
+    return {n.id for n in iter_nodes(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 
 
 def _rename_loads(node, old, new):
-    for n in gast.walk(node):
+    for n in iter_nodes(node):
         if isinstance(n, gast.Name) and n.id == old and isinstance(n.ctx, gast.Load):
             n.id = new
 
 
 def inline_temporaries(stmts, temps, keep=()):
     """Put single-use temporaries back into the expression that uses them (forward sweep)."""
-    while True:
-        loads = _loads(stmts)
-        loads.update(keep)
-        stores = _stores(stmts)
-        if not _inline_block(stmts, temps, loads, stores):
-            return stmts
+    facts = _Facts(stmts)
+    facts.loads.update(keep)
+    _inline_block(stmts, temps, facts)
+    return stmts
 
 
-def _inline_block(block, temps, loads, stores):
+def _inline_block(block, temps, facts):
     for s in block:
         for field in ("body", "orelse"):
-            if getattr(s, field, None) and _inline_block(getattr(s, field), temps, loads, stores):
-                return True
+            if getattr(s, field, None):
+                _inline_block(getattr(s, field), temps, facts)
     for i in range(len(block) - 1, -1, -1):
         s = block[i]
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
             continue
         t = s.targets[0].id
-        if t not in temps or stores[t] != 1 or loads[t] != 1:
+        if t not in temps or facts.stores[t] != 1 or facts.loads[t] != 1:
             continue
-        j = next((k for k in range(i + 1, len(block)) if t in names_loaded(_head(block[k]))), None)
+        j = next((k for k in range(i + 1, len(block)) if facts.loads_of(_head(block[k]))[t]), None)
         if j is None:
             continue
-        reads = names_loaded(s.value)
+        reads = set(facts.loads_of(s.value))
         between = [b for b in block[i + 1:j] if not _is_push(b)]
-        if any(_stored_in(b) & reads or not _pure_stmt(b) for b in between):
+        if any(facts.stores_of(b) & reads or not _pure_stmt(b) for b in between):
             continue
         if not is_pure(s.value) and between:
             continue
@@ -232,9 +283,9 @@ def _inline_block(block, temps, loads, stores):
             target.iter = _substitute(target.iter, t, s.value)
         else:
             _substitute(target, t, s.value)
+        facts.forget(target)
+        facts.loads[t] = facts.stores[t] = 0
         del block[i]
-        return True
-    return False
 
 
 def _head(s):

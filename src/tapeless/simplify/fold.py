@@ -39,6 +39,20 @@ class Fold(gast.NodeTransformer):
             return node.left
         return node
 
+    def visit_IfExp(self, node):
+        self.generic_visit(node)
+        if isinstance(node.test, gast.Constant):
+            return node.body if node.test.value else node.orelse
+        return node
+
+    def visit_Compare(self, node):
+        self.generic_visit(node)
+        if len(node.ops) == 1 and isinstance(node.ops[0], (gast.Eq, gast.NotEq)):
+            a, b = _number(node.left), _number(node.comparators[0])
+            if a is not None and b is not None:
+                return gast.Constant(value=(a == b) == isinstance(node.ops[0], gast.Eq), kind=None)
+        return node
+
     def visit_UnaryOp(self, node):
         self.generic_visit(node)
         if isinstance(node.op, gast.USub) and isinstance(node.operand, gast.UnaryOp) and isinstance(

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import gast
 
-from ..astutil import index_as_value
+from ..astutil import index_as_value, iter_nodes
 from ..rules import registry
 
 
@@ -67,7 +67,7 @@ def operand_names(op) -> set:
     """Names an operation reads as operands (what activity flows through)."""
     names = set()
     for node in list(op.args) + list(op.keywords.values()):
-        for sub in gast.walk(node):
+        for sub in iter_nodes(node):
             if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load):
                 names.add(sub.id)
     return names
@@ -107,4 +107,4 @@ def carries(node, active) -> bool:
         return any(carries(e, active) for e in node.elts)
     if isinstance(node, gast.IfExp):
         return carries(node.body, active) or carries(node.orelse, active)
-    return any(isinstance(n, gast.Name) and n.id in active for n in gast.walk(node))
+    return any(isinstance(n, gast.Name) and n.id in active for n in iter_nodes(node))

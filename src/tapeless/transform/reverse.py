@@ -13,11 +13,12 @@ flow merges, the paths are made to agree with explicit zeros.
 from __future__ import annotations
 
 import builtins
+import dataclasses
 import inspect
 
 import gast
 
-from ..astutil import assign, call, const, if_, load, names_loaded, store, target_names, tuple_
+from ..astutil import iter_nodes, assign, call, const, if_, load, names_loaded, store, target_names, tuple_
 from ..errors import MissingRule, NonDifferentiable
 from ..runtime import expand_reduced, index_adjoint, mean_adjoint, unbroadcast, zeros_like
 
@@ -274,6 +275,9 @@ class Reverse:
                     f"argument {p!r} of {op.name} is a container of differentiated values",
                     self._where(op.node), "pass the array itself")
             wanted.append(p)
+        for p, variant in rule.variants.items():
+            if isinstance(bindings.get(p), gast.Constant):
+                rule = dataclasses.replace(rule, template=variant, variants={})
         preamble, contributions = instantiate(rule, bindings, t, g, self.namer, wanted)
         code.extend(preamble)
         for p in wanted:
@@ -284,7 +288,7 @@ class Reverse:
         """Drop ``unbroadcast(E, a)`` where ``a`` surely has the result's shape; helpers that read
         an argument only for its shape read a never-reassigned name of the same shape."""
         shapes = self.unit.shapes
-        for node in gast.walk(value):
+        for node in iter_nodes(value):
             if isinstance(node, gast.Call) and isinstance(node.func, gast.Name):
                 helper = self.namer.env.get(node.func.id)
                 if helper in _SHAPE_ONLY and len(node.args) > 1 and isinstance(node.args[1], gast.Name):
