@@ -88,8 +88,8 @@ def uses_starargs(x, *xs):  # <-
     return x * xs[0]
 
 
-def uses_cumsum(x):
-    return np.sum(np.cumsum(x))  # <-
+def uses_cumprod(x):
+    return np.sum(np.cumprod(x))  # <-
 
 
 def uses_unknown_user_object(x):
@@ -110,7 +110,7 @@ def list_of_active(x):
 
 
 def helper_with_missing_rule(x):
-    return np.sum(np.cumsum(x))  # <-
+    return np.sum(np.cumprod(x))  # <-
 
 
 def level2(x):

@@ -64,10 +64,10 @@ def test_starargs_are_refused():
 
 def test_missing_rule_names_the_function_and_the_line():
     with pytest.raises(tapeless.MissingRule) as info:
-        tapeless.grad(ec.uses_cumsum)
-    assert "no derivative rule for np.cumsum" in str(info.value)
+        tapeless.grad(ec.uses_cumprod)
+    assert "no derivative rule for np.cumprod" in str(info.value)
     assert "receives the differentiated value x" in str(info.value)
-    assert info.value.lineno == marked_line(ec.uses_cumsum)
+    assert info.value.lineno == marked_line(ec.uses_cumprod)
     assert "reverse_rule" in info.value.hint
 
 
@@ -75,7 +75,7 @@ def test_missing_rule_three_helpers_down_points_into_the_helper():
     with pytest.raises(tapeless.MissingRule) as info:
         tapeless.grad(ec.three_levels_down)
     assert info.value.lineno == marked_line(ec.helper_with_missing_rule)
-    assert "np.cumsum" in str(info.value)
+    assert "np.cumprod" in str(info.value)
 
 
 def test_unknown_library_function_is_refused():

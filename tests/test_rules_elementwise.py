@@ -64,6 +64,10 @@ def f_fmin_nan(x): return np.sum(np.fmin(NAN, x) * W)
 def f_scalar_mix(x): return np.exp(x) * np.sqrt(x) + np.tanh(x) * np.arctan2(x, 0.5) - np.abs(np.log(x))
 def f_scalar_clip(x): return np.clip(x, 0.0, 1.0) * 2.0 + np.maximum(x, 0.5) - np.minimum(0.2, x)
 def f_scalar_where(x): return np.where(x > 0.0, x, 0.0) * 2.0           # a scalar ReLU
+def f_exp2(x): return np.sum(np.exp2(x) * W)
+def f_cbrt(x): return np.sum(np.cbrt(x) * W)            # x > 0: away from the pole at 0
+def f_hypot(a, b): return np.sum(np.hypot(a, b) * W)
+def f_logaddexp(a, b): return np.sum(np.logaddexp(a, b) * W)
 def f_chain(x): return np.sum(np.log(1.0 + np.exp(np.sin(x))) * np.sqrt(np.square(x) + 1.0) * W)
 
 
@@ -87,6 +91,12 @@ CASES = [
     case(np.cos, f_cos, X),
     case(np.tan, f_tan, U),
     case(np.tanh, f_tanh, X),
+    case(np.exp2, f_exp2, X),
+    case(np.cbrt, f_cbrt, P),
+    case(np.hypot, f_hypot, X, Y, wrt=(0, 1)),
+    case(np.hypot, f_hypot, C, R, wrt=(0, 1)),       # broadcasting
+    case(np.logaddexp, f_logaddexp, X, Y, wrt=(0, 1)),
+    case(np.logaddexp, f_logaddexp, C, R, wrt=(0, 1)),
     case(np.sinh, f_sinh, X),
     case(np.cosh, f_cosh, X),
     case(np.arcsin, f_arcsin, U),

@@ -51,6 +51,9 @@ def f_matmul(a, b):
 
 
 def f_gram(a): return np.sum((a.T @ a) * np.arange(16.0).reshape(4, 4))          # a used twice
+def f_outer(a, b): return np.sum(np.outer(a, b) * G[(3, 4)])
+def f_trace(a): return np.trace(a) + np.trace(a @ a.T)
+def f_trace_method(a): return (a @ a.T).trace()
 def f_norm(x): return np.linalg.norm(x)
 def f_norm_2(x): return np.linalg.norm(x, 2)
 def f_norm_ord_kw(x): return np.linalg.norm(x, ord=2)
@@ -71,6 +74,9 @@ def case(key, f, *args, wrt=(0, 1), marks=()):
 
 
 CASES = [
+    case(np.outer, f_outer, v3, v4),
+    case(np.trace, f_trace, A, wrt=0),
+    case(("method", "trace"), f_trace_method, A, wrt=0),
     case(np.dot, f_dot, v3, v3),                   # vector . vector
     case(np.dot, f_dot, A, v4),                    # matrix . vector
     case(np.dot, f_dot, v3, A),                    # vector . matrix

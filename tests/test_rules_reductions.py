@@ -21,6 +21,12 @@ WK1 = W1[:, None]
 WT = rng.normal(size=(3,))       # ... of T over axes (0, 2)
 
 
+def f_var(x): return np.var(x) + np.sum(np.var(x, axis=0) * W0)
+def f_var_method(x): return np.sum(x.var(axis=1, ddof=1, keepdims=True) * WK1)
+def f_std(x): return np.std(x) + np.sum(np.std(x, axis=1) * W1)
+def f_std_method(x): return np.sum(x.std(axis=0, ddof=1) * W0)
+def f_cumsum(x): return np.sum(np.cumsum(x, axis=1) * W) + np.sum(np.cumsum(x) * W.ravel())
+def f_cumsum_method(x): return np.sum(x.cumsum(axis=0) * W)
 def f_sum(x): return np.sum(x * W)
 def f_sum_axis0(x): return np.sum(np.sum(x, axis=0) * W0)
 def f_sum_axis1(x): return np.sum(np.sum(x, axis=1) * W1)
@@ -74,6 +80,12 @@ def case(key, f, *args, wrt=0, marks=()):
 
 
 CASES = [
+    case(np.var, f_var, X),
+    case(("method", "var"), f_var_method, X),
+    case(np.std, f_std, X),
+    case(("method", "std"), f_std_method, X),
+    case(np.cumsum, f_cumsum, X),
+    case(("method", "cumsum"), f_cumsum_method, X),
     case(np.sum, f_sum, X),
     case(np.sum, f_sum_axis0, X),
     case(np.sum, f_sum_axis1, X),

@@ -84,6 +84,27 @@ def mean_adjoint(g, x, axis=None, keepdims=False):
     return expand_reduced(g, x, axis, keepdims) / _reduced_count(x, axis)
 
 
+def var_adjoint(g, x, axis=None, ddof=0, keepdims=False):
+    """Adjoint of ``np.var(x, axis, ddof=ddof, keepdims=keepdims)``."""
+    x = np.asarray(x)
+    centered = x - np.mean(x, axis=axis, keepdims=True)
+    return expand_reduced(g, x, axis, keepdims) * 2.0 * centered / (_reduced_count(x, axis) - ddof)
+
+
+def std_adjoint(g, x, ans, axis=None, ddof=0, keepdims=False):
+    """Adjoint of ``np.std``: the adjoint of the variance, divided by twice the deviation."""
+    if not keepdims and axis is not None:
+        ans = np.expand_dims(ans, axis)
+    return var_adjoint(g, x, axis, ddof, keepdims) / (2.0 * ans)
+
+
+def cumsum_adjoint(g, x, axis=None):
+    """Adjoint of ``np.cumsum``: a reversed cumulative sum."""
+    if axis is None:
+        return np.reshape(np.cumsum(np.ravel(g)[::-1])[::-1], np.shape(x))
+    return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
+
+
 def index_adjoint(g, x, index):
     """Adjoint of ``x[index]``: ``g`` scattered into zeros shaped like ``x``; repeats accumulate."""
     out = np.zeros(np.shape(x), dtype=np.result_type(g, x, np.float16))

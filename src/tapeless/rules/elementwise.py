@@ -147,3 +147,25 @@ def where(ans, g, condition, x, y):
 @reverse_rule(np.clip)
 def clip(ans, g, a, a_min=None, a_max=None):
     da = unbroadcast(g * (ans == a), a)
+
+
+@reverse_rule(np.exp2)
+def exp2(ans, g, x):
+    dx = g * ans * np.log(2.0)
+
+
+@reverse_rule(np.cbrt)
+def cbrt(ans, g, x):
+    dx = g / (3.0 * ans ** 2)
+
+
+@reverse_rule(np.hypot)
+def hypot(ans, g, a, b):
+    da = unbroadcast(g * a / ans, a)
+    db = unbroadcast(g * b / ans, b)
+
+
+@reverse_rule(np.logaddexp)
+def logaddexp(ans, g, a, b):
+    da = unbroadcast(g * np.exp(a - ans), a)
+    db = unbroadcast(g * np.exp(b - ans), b)

@@ -15,3 +15,14 @@ def dot(ans, g, a, b):
 @reverse_rule(np.linalg.norm)
 def norm(ans, g, x, ord=None, axis=None, keepdims=False):
     dx = norm_adjoint(g, x, ans, ord, axis, keepdims)
+
+
+@reverse_rule(np.outer)
+def outer(ans, g, a, b):
+    da = np.reshape(g @ np.ravel(b), np.shape(a))
+    db = np.reshape(np.ravel(a) @ g, np.shape(b))
+
+
+@reverse_rule(np.trace, ("method", "trace"))
+def trace(ans, g, a):
+    da = g * np.eye(np.shape(a)[0], np.shape(a)[1])

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from ..runtime import expand_reduced, extremum_adjoint, mean_adjoint, prod_adjoint
+from ..runtime import (cumsum_adjoint, expand_reduced, extremum_adjoint, mean_adjoint, prod_adjoint,
+                       std_adjoint, var_adjoint)
 from .registry import reverse_rule
 
 
@@ -29,3 +30,18 @@ def max(ans, g, a, axis=None, out=None, keepdims=False):
 @reverse_rule(np.min, np.amin, ("method", "min"))
 def min(ans, g, a, axis=None, out=None, keepdims=False):
     da = extremum_adjoint(g, a, ans, axis, keepdims)
+
+
+@reverse_rule(np.var, ("method", "var"))
+def var(ans, g, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    da = var_adjoint(g, a, axis, ddof, keepdims)
+
+
+@reverse_rule(np.std, ("method", "std"))
+def std(ans, g, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    da = std_adjoint(g, a, ans, axis, ddof, keepdims)
+
+
+@reverse_rule(np.cumsum, ("method", "cumsum"))
+def cumsum(ans, g, a, axis=None, dtype=None, out=None):
+    da = cumsum_adjoint(g, a, axis)
