@@ -137,3 +137,12 @@ def inplace_on_view(x):
     first = y[:2]
     first *= 3.0  # <-
     return np.sum(y)
+
+
+def pair(a, b):
+    return a * b, a + b
+
+
+def tuple_result_not_unpacked(x):
+    r = pair(x, 2.0)  # <-
+    return r[0] * r[1]

@@ -208,3 +208,10 @@ def test_decorated_method_calls_like_the_original_but_has_no_gradient():
     assert m.loss(2.0) == 12.0
     with pytest.raises(tapeless.ArgumentError, match="is a method: tapeless does not differentiate through self"):
         m.loss.grad(2.0)
+
+
+def test_tuple_returned_by_a_helper_must_be_unpacked():
+    with pytest.raises(tapeless.NonDifferentiable, match="returns a tuple of 2 values") as info:
+        tapeless.grad(ec.tuple_result_not_unpacked)
+    assert info.value.lineno == marked_line(ec.tuple_result_not_unpacked)
+    assert "a, b = helper(x)" in info.value.hint

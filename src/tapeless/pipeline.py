@@ -269,6 +269,7 @@ class Session:
         w, (fcell, bcell) = self.helpers[key]
         ref = HelperRef(fcell, bcell)
         fmark, bmark = self.markers[key]
+        ref.arity = len(w.result.elts) if isinstance(w.result, gast.Tuple) else None
         ref.fwd = caller_namer.bind(w.fwd_name, fmark)
         ref.bwd = caller_namer.bind(w.bwd_name, bmark)
         return ref

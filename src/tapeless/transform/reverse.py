@@ -147,6 +147,15 @@ class Reverse:
                         self._where(op.node), "pass each array as its own argument")
                 active_params.append(name)
         ref = self.unit.helper(op.func, tuple(active_params), op.node)
+        target = s.targets[0]
+        count = len(target.elts) if isinstance(target, gast.Tuple) else None
+        if ref.arity != count:
+            returns = f"a tuple of {ref.arity} values" if ref.arity else "one value"
+            raise NonDifferentiable(
+                f"{op.name} returns {returns}, but the result is assigned to "
+                f"{count if count else 'one'} name{'s' if count else ''}", self._where(op.node),
+                "unpack a tuple where it is returned: a, b = helper(x)" if ref.arity else
+                "assign the result to one name")
         s.helper = (ref, [bound.arguments[p].id for p in active_params])
         return ref
 
