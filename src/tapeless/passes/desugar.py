@@ -82,7 +82,7 @@ class Desugar:
                 isinstance(e, gast.Starred) for e in value.elts):
             stored = set(target_names(target))
             if stored & names_loaded(value.elts):  # a, b = b, a: go through temporaries
-                temps = [self.namer.numbered("t") for _ in elts]
+                temps = [self.namer.temp() for _ in elts]
                 out = [_located(assign(t, v), s) for t, v in zip(temps, value.elts)]
                 out += [_located(assign(e, load(t)), s) for e, t in zip(elts, temps)]
             else:
@@ -91,7 +91,7 @@ class Desugar:
         if isinstance(value, gast.Call) and getattr(value.callee, "kind", None) == "user" and all(
                 isinstance(e, gast.Name) for e in elts):
             return [s]  # a, b = helper(x): the helper's gradient returns a tuple
-        tmp = self.namer.numbered("t")
+        tmp = self.namer.temp()
         out = [_located(assign(tmp, value), s)]
         for i, e in enumerate(elts):
             item = _located(gast.Subscript(value=load(tmp), slice=const(i), ctx=gast.Load()), s)

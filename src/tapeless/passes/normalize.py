@@ -48,7 +48,7 @@ class Normalize:
             value = self.op(s.value)
             stored = set(target_names(target))
             if stored & names_loaded(value) and not isinstance(value, gast.Name):
-                tmp = self.namer.numbered("t")
+                tmp = self.namer.temp()
                 self.emit(_at(assign(tmp, value), s))
                 value = load(tmp)
             if isinstance(value, gast.Name) and value.id in stored:
@@ -98,7 +98,7 @@ class Normalize:
         value = self.op(expr)
         if is_atom(value) or self._global_attr(expr):
             return value
-        tmp = self.namer.numbered("t")
+        tmp = self.namer.temp()
         self.emit(_at(assign(tmp, value), expr))
         return load(tmp)
 
@@ -133,7 +133,7 @@ class Normalize:
         if isinstance(e, gast.Attribute) and not self._global_attr(e):
             return _at(gast.Attribute(value=self.atom(e.value), attr=e.attr, ctx=gast.Load()), e)
         if isinstance(e, gast.IfExp):
-            result = self.namer.numbered("t")
+            result = self.namer.temp()
             origin = self._origin
             body = self.block([_at(assign(result, e.body), e)])
             orelse = self.block([_at(assign(result, e.orelse), e)])

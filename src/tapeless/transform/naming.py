@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+
 class Namer:
     """Hands out fresh names for one generated function, avoiding every name in ``taken``.
 
@@ -34,6 +37,15 @@ class Namer:
             if name not in self.taken:
                 self.taken.add(name)
                 return name
+
+    def temp(self) -> str:
+        """A numbered temporary: ``t1``, ``t2``, ... or ``tmp1``, ... when the user's names would
+        make the adjoints confusing (a variable ``dt`` next to an adjoint ``dt1``)."""
+        if not hasattr(self, "_temp_base"):
+            def confusing(base):
+                return any(re.fullmatch(rf"d?{base}\d*", n) for n in self.taken)
+            self._temp_base = next(b for b in ("t", "tmp", "v", "tv") if not confusing(b))
+        return self.numbered(self._temp_base)
 
     def adjoint(self, var: str) -> str:
         """The name of the adjoint of ``var``: ``dx`` for ``x``."""

@@ -331,7 +331,7 @@ class Reverse:
 
     def _call_backward(self, s, seeds, state, code):
         ref, args = s.helper
-        temps = [self.namer.numbered("t") for _ in args]
+        temps = [self.namer.temp() for _ in args]
         target = store(temps[0]) if len(temps) == 1 else tuple_([store(t) for t in temps], gast.Store())
         code.append(assign(target, call(ref.bwd, load(s.tape), *seeds)))
         for arg, tmp in zip(args, temps):

@@ -86,7 +86,7 @@ def instantiate(rule, bindings, ans, g, namer, wanted):
         mapping[name] = namer.bind(name, obj)
     for name in sorted(stored):
         if not (name.startswith("d") and name[1:] in bindings):
-            mapping[name] = namer.numbered("t")
+            mapping[name] = namer.temp()
     preamble, contributions = [], {}
     positional = [node for node in bindings.values()]
     for stmt in body:
