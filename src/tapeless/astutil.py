@@ -91,24 +91,7 @@ def iter_nodes(node):
 
 
 def _names(node, ctx_types):
-    out = set()
-    stack = list(node) if isinstance(node, list) else [node]
-    name_type = gast.Name
-    while stack:
-        n = stack.pop()
-        if type(n) is name_type:
-            if isinstance(n.ctx, ctx_types):
-                out.add(n.id)
-            continue
-        if not isinstance(n, gast.AST):
-            continue
-        for field in n._fields:
-            value = getattr(n, field, None)
-            if type(value) is list:
-                stack.extend(value)
-            elif isinstance(value, gast.AST):
-                stack.append(value)
-    return out
+    return {n.id for n in iter_nodes(node) if type(n) is gast.Name and isinstance(n.ctx, ctx_types)}
 
 
 def names_loaded(node) -> set:
