@@ -72,3 +72,22 @@ def test_gradient_source_has_no_zero_additions_or_unit_products():
     for f in (root_sum, reassigns):
         src = tapeless.grad(f).source
         assert "+ 0\n" not in src and "* 1.0\n" not in src and "* 1\n" not in src
+
+
+def make_closure(scale):
+    def scaled_sin(v):
+        return np.sin(v) * scale
+
+    def f(x):
+        return np.sum(scaled_sin(x) * x) + scale
+    return f
+
+
+def test_closures_are_read_live():
+    from tapeless.testing import check_grads
+
+    f = make_closure(3.0)
+    x = np.array([0.1, 0.5])
+    g = check_grads(f, [x])
+    # by hand: d/dx sum(3 sin(x) x) = 3 (cos(x) x + sin(x))
+    np.testing.assert_allclose(g, 3.0 * (np.cos(x) * x + np.sin(x)), rtol=1e-12)

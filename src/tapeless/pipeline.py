@@ -293,7 +293,8 @@ def _run_helper(w):
 
 
 def _cells(w):
-    cells = {}
+    code, closure = w.func.__code__, w.func.__closure__ or ()
+    cells = dict(zip(code.co_freevars, closure))  # the user's own cells: later changes are seen
     for name, obj in w.namer.env.items():
         cells[name] = obj.cell if isinstance(obj, ref_marker) else types.CellType(obj)
     return cells
