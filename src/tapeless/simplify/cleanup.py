@@ -170,10 +170,16 @@ def _propagate_at(block, i, facts, protected):
     if a in protected or facts.stores[a] != 1:
         return "kept"
     later = block[i + 1:]
-    counts = [facts.loads_of(t)[a] for t in later]
-    if facts.loads[a] != sum(counts):
+    uses, found, total = [], 0, facts.loads[a]
+    for j, t in enumerate(later):
+        if found == total:
+            break
+        c = facts.loads_of(t)[a]
+        if c:
+            uses.append(j)
+            found += c
+    if found != total:
         return "kept"  # used elsewhere (before, or in another block)
-    uses = [j for j, c in enumerate(counts) if c]
     if isinstance(s.value, gast.Name):  # a = b: forward substitution
         b = s.value.id
         last = uses[-1] if uses else -1
