@@ -8,14 +8,17 @@
 7.0
 """
 
-from .api import Differentiable, differentiate, grad, value_and_grad
+from .api import Differentiable, differentiate, grad, value_and_grad, vjp
 from .errors import (ArgumentError, InternalError, MissingRule, NonDifferentiable, OutputError,
-                     SourceError, SourceUnavailable, TapelessError, UnsupportedSyntax)
+                     RuleError, SourceError, SourceUnavailable, TapelessError, UnsupportedSyntax)
+from .rules.registry import nondifferentiable, reverse_rule
+from .runtime import stop_gradient
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
-    "differentiate", "grad", "value_and_grad", "Differentiable",
+    "differentiate", "grad", "value_and_grad", "vjp", "Differentiable",
+    "reverse_rule", "nondifferentiable", "stop_gradient",
     "TapelessError", "SourceError", "UnsupportedSyntax", "MissingRule", "NonDifferentiable",
-    "SourceUnavailable", "ArgumentError", "OutputError", "InternalError",
+    "SourceUnavailable", "ArgumentError", "OutputError", "RuleError", "InternalError",
 ]

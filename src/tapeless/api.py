@@ -9,6 +9,8 @@ import types
 import weakref
 
 from .errors import ArgumentError
+from .rules import registry
+from .runtime import fresh_tape
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _LOCK = threading.RLock()
@@ -53,12 +55,15 @@ def _transform(func, wrt, returns):
     if not isinstance(func, types.FunctionType):
         source.load(func)  # raises SourceUnavailable with the reason
     names, single = _wrt_names(func, wrt)
-    key = (names, single, returns)
+    key = (names, single, returns, registry.generation())
     with _LOCK:
         per_func = _CACHE.get(func)
         if per_func is None:
             per_func = _CACHE[func] = {}
         if key not in per_func:
+            if returns == "split":
+                per_func[key] = pipeline.build_split(func, names)
+                return per_func[key]
             fn = pipeline.build(func, names, returns)
             if not single and len(names) == 1:  # a tuple wrt always gives a tuple, even of one
                 fn = _tupled(fn, returns)
@@ -77,6 +82,29 @@ def _tupled(fn, returns):
     functools.update_wrapper(wrapper, fn)
     wrapper.source = fn.source
     return wrapper
+
+
+def vjp(func, *primals):
+    """Reverse mode for any function: ``value, vjp_fn = vjp(f, *primals)``.
+
+    ``value`` is ``f(*primals)``; ``vjp_fn(cotangent)`` returns a tuple with one cotangent per
+    primal: the vector-Jacobian product ``cotangent^T J``. ``cotangent`` has the shape of the
+    output (a tuple of them if ``f`` returns a tuple). ``f`` need not return a scalar.
+    ``vjp_fn`` may be called any number of times; its ``.source`` is the generated code.
+    """
+    func = getattr(func, "__wrapped_function__", func)
+    fwd, bwd, outputs = _transform(func, tuple(range(len(primals))), "split")
+    value, tape = fwd(*primals)
+
+    def vjp_fn(cotangent):
+        seeds = tuple(cotangent) if outputs else (cotangent,)
+        if outputs and len(seeds) != outputs:
+            raise ArgumentError(f"{func.__qualname__} returns {outputs} values: pass a tuple of {outputs} cotangents")
+        grads = bwd(fresh_tape(tape), *seeds)
+        return grads if len(primals) > 1 else (grads,)
+
+    vjp_fn.source = fwd.source
+    return value, vjp_fn
 
 
 def grad(func, wrt=0):

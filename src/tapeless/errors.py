@@ -87,5 +87,9 @@ class OutputError(TapelessError, ValueError):
     """The differentiated function returned something that is not a scalar."""
 
 
+class RuleError(TapelessError, TypeError):
+    """A derivative rule template that cannot be used (wrong parameters, unknown names)."""
+
+
 class InternalError(TapelessError):
     """A bug in tapeless. Please report it with the function that triggered it."""

@@ -11,9 +11,23 @@ import numpy as np
 from .errors import ArgumentError, OutputError, UnsupportedSyntax
 
 __all__ = [
-    "unbroadcast", "zeros_like", "expand_reduced", "index_adjoint", "dot_lhs", "dot_rhs",
+    "stop_gradient", "fresh_tape", "unbroadcast", "zeros_like", "expand_reduced", "index_adjoint", "dot_lhs", "dot_rhs",
     "prod_adjoint", "extremum_adjoint", "norm_adjoint", "untranspose", "make_seed",
 ]
+
+
+def stop_gradient(x):
+    """``x`` itself; but no derivative flows through it (tapeless treats it as a constant)."""
+    return x
+
+
+def fresh_tape(tape):
+    """A copy of a tape whose lists (the saved stacks) can be popped again, arrays shared."""
+    if isinstance(tape, list):
+        return [fresh_tape(t) for t in tape]
+    if isinstance(tape, tuple):
+        return tuple(fresh_tape(t) for t in tape)
+    return tape
 
 
 def unbroadcast(d, x):

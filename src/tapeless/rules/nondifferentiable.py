@@ -9,6 +9,7 @@ import math
 
 import numpy as np
 
+from ..runtime import stop_gradient
 from .registry import nondifferentiable
 
 nondifferentiable(
@@ -21,6 +22,8 @@ nondifferentiable(
     np.greater, np.greater_equal, np.logical_and, np.logical_or, np.logical_not, np.all, np.any,
     np.allclose, np.isclose, np.count_nonzero, np.nonzero,
     math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite, math.isclose,
+    # explicit: the value passes, the derivative does not
+    stop_gradient,
     # Python bookkeeping
     builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round, builtins.isinstance,
     builtins.print, builtins.str, builtins.repr, builtins.type, builtins.enumerate, builtins.zip,

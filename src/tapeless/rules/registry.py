@@ -48,6 +48,12 @@ class Rule:
 
 _REVERSE: dict = {}
 _NONDIFF: dict = {}
+_generation = [0]  # bumped by every registration: cached gradients made before it are stale
+
+
+def generation() -> int:
+    """How many registrations have happened; part of the key of every cached gradient."""
+    return _generation[0]
 
 
 def display_name(key) -> str:
@@ -69,6 +75,8 @@ def display_name(key) -> str:
         return ".".join(["np", *sub, name])
     if module in ("builtins", ""):
         return name
+    if module.startswith("tapeless"):
+        return f"tapeless.{name}"
     return f"{module}.{name}"
 
 
@@ -82,15 +90,30 @@ def reverse_rule(*keys, constant=None):
     def register(template):
         for key in keys:
             _REVERSE[key] = Rule(key, display_name(key), template, dict(constant or {}))
+            _NONDIFF.pop(key, None)
+        _generation[0] += 1
         return template
 
+    if not keys:
+        raise TypeError("reverse_rule needs the function (or functions) the rule is for")
     return register
 
 
 def nondifferentiable(*keys):
-    """Declare functions (or syntax keys) whose derivative is zero: they run, undifferentiated."""
+    """Declare functions (or syntax keys) whose derivative is zero: they run, undifferentiated.
+
+    Usable as a decorator too: ``@nondifferentiable`` above a def declares that function."""
+    if len(keys) == 1 and callable(keys[0]) and not isinstance(keys[0], tuple):
+        _declare(keys)
+        return keys[0]
+    _declare(keys)
+
+
+def _declare(keys):
     for key in keys:
         _NONDIFF[key] = display_name(key)
+        _REVERSE.pop(key, None)
+    _generation[0] += 1
 
 
 def lookup(key):

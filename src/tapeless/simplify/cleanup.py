@@ -51,6 +51,11 @@ def is_pure(node):
     return True
 
 
+def live_in(stmts, live_out=()):
+    """The names ``stmts`` read before assigning them (given what is read after them)."""
+    return _sweep(stmts, set(live_out), lambda name: False, apply=False)[1]
+
+
 def dead_code(stmts, keep=(), removable=lambda name: True):
     """Remove pure assignments whose value is never read afterwards (liveness on the tree)."""
     out, _ = _sweep(stmts, set(keep), removable, apply=True)
@@ -86,16 +91,18 @@ def _sweep(stmts, live_out, removable, apply):
                     s.test = gast.UnaryOp(op=gast.Not(), operand=s.test)
         elif isinstance(s, (gast.For, gast.While)):
             head = names_loaded(s.iter if isinstance(s, gast.For) else s.test)
+            # a for loop assigns its target before each iteration
+            assigned = set(target_names(s.target)) if isinstance(s, gast.For) else set()
             end = set(live) | head
             while True:
                 _, inner = _sweep(s.body, end, removable, False)
-                new_end = set(live) | head | inner
+                new_end = set(live) | head | (inner - assigned)
                 if new_end <= end:
                     break
                 end |= new_end
             if apply:
                 s.body, inner = _sweep(s.body, end, removable, True)
-            live = end | inner
+            live = end | (inner - assigned)
         elif isinstance(s, gast.Return):
             live = names_loaded(s)
         else:

@@ -10,7 +10,7 @@ import textwrap
 import gast
 
 from ..astutil import clone, const, load, names_loaded, names_stored, replace, tuple_
-from ..errors import InternalError
+from ..errors import InternalError, RuleError
 
 
 @functools.lru_cache(maxsize=None)
@@ -33,7 +33,8 @@ def parsed(template):
         elif hasattr(builtins, name):
             glob[name] = getattr(builtins, name)
         else:
-            raise InternalError(f"rule template {template.__name__} reads an unknown name {name!r}")
+            raise RuleError(f"the rule template {template.__qualname__} reads the name {name!r}, which is "
+                            "not defined where the template is (import it in the template's module)")
     return body, stored, glob
 
 
@@ -91,7 +92,8 @@ def instantiate(rule, bindings, ans, g, namer, wanted):
     positional = [node for node in bindings.values()]
     for stmt in body:
         if not isinstance(stmt, gast.Assign) or not isinstance(stmt.targets[0], gast.Name):
-            raise InternalError(f"rule template {rule.name}: only assignments are allowed")
+            raise RuleError(f"the rule template for {rule.name} may only assign (d<param> = ... and "
+                            "temporaries); found {type(stmt).__name__}")
         target = stmt.targets[0].id
         param = target[1:] if target.startswith("d") and target[1:] in bindings else None
         if param is not None and param not in wanted:
