@@ -128,6 +128,16 @@ def lookup(key):
     return None, None
 
 
-def registered():
-    """Every registered key, by kind: for documentation and tests."""
-    return {"reverse": dict(_REVERSE), "nondifferentiable": dict(_NONDIFF)}
+_BUILTIN: set = set()
+
+
+def mark_builtin():
+    """Remember the keys registered so far as tapeless's own (called once, at import)."""
+    _BUILTIN.update(_REVERSE, _NONDIFF)
+
+
+def registered(builtin_only=False):
+    """Every registered key, by kind (only tapeless's own with ``builtin_only``)."""
+    keep = (lambda k: k in _BUILTIN) if builtin_only else (lambda k: True)
+    return {"reverse": {k: v for k, v in _REVERSE.items() if keep(k)},
+            "nondifferentiable": {k: v for k, v in _NONDIFF.items() if keep(k)}}
