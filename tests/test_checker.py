@@ -115,4 +115,4 @@ def test_fails_on_a_wrong_registered_rule(cube_rule):
 def test_passes_on_a_right_registered_rule(cube_rule):
     cube_rule(right_cube_rule)
     assert "3.0" in tapeless.grad(f_cube).source
-    np.testing.assert_allclose(check_grads(f_cube, [X]), 3 * X ** 2 * W, rtol=1e-12)
+    np.testing.assert_allclose(check_grads(f_cube, [X], modes=("rev",)), 3 * X ** 2 * W, rtol=1e-12)

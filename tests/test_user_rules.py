@@ -23,6 +23,14 @@ def test_user_rule_inside_a_helper_and_for_an_opaque_function():
     check_grads(uc.through_helper, [Z, T])
 
 
+def test_a_rule_in_one_mode_only_is_refused_in_the_other_naming_both():
+    check_grads(uc.uses_reverse_only, [Z], modes=("rev",))
+    with pytest.raises(tapeless.MissingRule, match="no forward-mode rule for reverse_only") as info:
+        tapeless.grad(uc.uses_reverse_only, mode="forward")
+    assert "forward_rule" in info.value.hint
+    assert info.value.lineno == uc.uses_reverse_only.__code__.co_firstlineno + 1
+
+
 def test_rule_source_is_the_template():
     src = tapeless.grad(uc.softmax_loss).source
     assert "logsumexp(z)" in src  # the forward sweep calls the function itself

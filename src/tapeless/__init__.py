@@ -8,17 +8,17 @@
 7.0
 """
 
-from .api import Differentiable, differentiate, grad, value_and_grad, vjp
+from .api import Differentiable, differentiate, grad, jacobian, jvp, value_and_grad, vjp
 from .errors import (ArgumentError, InternalError, MissingRule, NonDifferentiable, OutputError,
                      RuleError, SourceError, SourceUnavailable, TapelessError, UnsupportedSyntax)
-from .rules.registry import nondifferentiable, reverse_rule
+from .rules.registry import forward_rule, nondifferentiable, reverse_rule
 from .runtime import stop_gradient
 
 __version__ = "0.1.0.dev0"
 
 __all__ = [
-    "differentiate", "grad", "value_and_grad", "vjp", "Differentiable",
-    "reverse_rule", "nondifferentiable", "stop_gradient",
+    "differentiate", "grad", "value_and_grad", "vjp", "jvp", "jacobian", "Differentiable",
+    "reverse_rule", "forward_rule", "nondifferentiable", "stop_gradient",
     "TapelessError", "SourceError", "UnsupportedSyntax", "MissingRule", "NonDifferentiable",
     "SourceUnavailable", "ArgumentError", "OutputError", "RuleError", "InternalError",
 ]

@@ -8,9 +8,11 @@ import threading
 import types
 import weakref
 
+import numpy as np
+
 from .errors import ArgumentError
 from .rules import registry
-from .runtime import fresh_tape
+from .runtime import fresh_tape, make_seed, zeros_like
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _LOCK = threading.RLock()
@@ -47,6 +49,14 @@ def _wrt_names(func, wrt):
     return tuple(out), single
 
 
+_MODES = ("reverse", "forward")
+
+
+def _check_mode(mode):
+    if mode not in _MODES:
+        raise ArgumentError(f"mode must be 'reverse' or 'forward', not {mode!r}")
+
+
 def _transform(func, wrt, returns):
     """The generated gradient (``returns="grad"``) or value-and-gradient function of ``func``
     for ``wrt``, built once and cached."""
@@ -63,6 +73,13 @@ def _transform(func, wrt, returns):
         if key not in per_func:
             if returns == "split":
                 per_func[key] = pipeline.build_split(func, names)
+                return per_func[key]
+            if returns == "jvp":
+                per_func[key] = pipeline.build_jvp(func, names)
+                return per_func[key]
+            if returns in ("forward grad", "forward value_and_grad"):
+                jvp_fn = _transform(func, names, "jvp")
+                per_func[key] = forward_driver(func, names, single, jvp_fn, returns.endswith("value_and_grad"))
                 return per_func[key]
             fn = pipeline.build(func, names, returns)
             if not single and len(names) == 1:  # a tuple wrt always gives a tuple, even of one
@@ -107,7 +124,7 @@ def vjp(func, *primals):
     return value, vjp_fn
 
 
-def grad(func, wrt=0):
+def grad(func, wrt=0, mode="reverse"):
     """The gradient of ``func`` with respect to ``wrt``, as a generated Python function.
 
     ``wrt`` is a parameter position, a parameter name, or a tuple of these (default: the
@@ -115,15 +132,126 @@ def grad(func, wrt=0):
     the gradient (a tuple of gradients for a tuple ``wrt``); its ``.source`` attribute is the
     generated code. ``func`` must return a scalar. Errors in ``func`` (unsupported syntax, a
     function without a derivative rule) are raised here, before anything runs.
+
+    ``mode="forward"`` computes the same gradient by forward mode, one tangent pass per
+    element of the differentiated arguments (cheaper than reverse mode only when they have
+    few elements); its ``.source`` is the generated tangent code.
     """
     func = getattr(func, "__wrapped_function__", func)
-    return _transform(func, wrt, "grad")
+    _check_mode(mode)
+    return _transform(func, wrt, "grad" if mode == "reverse" else "forward grad")
 
 
-def value_and_grad(func, wrt=0):
+def value_and_grad(func, wrt=0, mode="reverse"):
     """Like :func:`grad`, but the generated function returns ``(value, gradient)``."""
     func = getattr(func, "__wrapped_function__", func)
-    return _transform(func, wrt, "value_and_grad")
+    _check_mode(mode)
+    return _transform(func, wrt, "value_and_grad" if mode == "reverse" else "forward value_and_grad")
+
+
+def jvp(func, primals, tangents):
+    """Forward mode for any function: ``(value, tangent_out)`` for ``f(*primals)`` pushed along
+    ``tangents`` (one per primal, shaped like it): the Jacobian-vector product ``J @ t``.
+    ``f`` may return an array or a tuple (then ``tangent_out`` is a tuple)."""
+    func = getattr(func, "__wrapped_function__", func)
+    primals, tangents = tuple(primals), tuple(tangents)
+    if len(primals) != len(tangents):
+        raise ArgumentError(f"jvp needs one tangent per primal: got {len(primals)} primals and {len(tangents)} tangents")
+    fn = _transform(func, tuple(range(len(primals))), "jvp")
+    names = _wrt_names(func, tuple(range(len(primals))))[0]
+    return fn(*primals, **{fn.tangent_params[n]: t for n, t in zip(names, tangents)})
+
+
+def jacobian(func, wrt=0, mode="reverse"):
+    """A function computing the Jacobian of ``func`` with respect to ``wrt``: an array of shape
+    ``output.shape + argument.shape`` (a tuple of them for a tuple ``wrt``).
+
+    ``mode="reverse"`` makes one backward pass per output element, ``"forward"`` one tangent
+    pass per input element: choose the side with fewer elements.
+    """
+    func = getattr(func, "__wrapped_function__", func)
+    _check_mode(mode)
+    names, single = _wrt_names(func, wrt)
+    sig = inspect.signature(func)
+    if mode == "forward":
+        jvp_fn = _transform(func, names, "jvp")
+    else:
+        fwd, bwd, outputs = _transform(func, names, "split")
+
+    def jacobian_fn(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        inputs = [bound.arguments[n] for n in names]
+        if mode == "forward":
+            columns = []
+            for n, x in zip(names, inputs):
+                parts = []
+                for e in _basis(x):
+                    tangents = {jvp_fn.tangent_params[m]: (e if m == n else zeros_like(v)) for m, v in zip(names, inputs)}
+                    value, dv = jvp_fn(*bound.args, **bound.kwargs, **tangents)
+                    parts.append(np.asarray(dv))
+                shape = np.shape(value) + np.shape(x)
+                columns.append(np.moveaxis(np.array(parts), 0, -1).reshape(shape) if parts else np.zeros(shape))
+            return columns[0] if single else tuple(columns)
+        value, tape = fwd(*bound.args, **bound.kwargs)
+        if outputs:
+            raise ArgumentError("jacobian of a function returning a tuple is not supported; return one array")
+        rows = [[] for _ in names]
+        for e in _basis(value):
+            grads = bwd(fresh_tape(tape), e)
+            grads = (grads,) if len(names) == 1 else grads
+            for row, g in zip(rows, grads):
+                row.append(np.asarray(g))
+        out = [np.array(r).reshape(np.shape(value) + np.shape(x)) for r, x in zip(rows, inputs)]
+        return out[0] if single else tuple(out)
+
+    jacobian_fn.source = (jvp_fn if mode == "forward" else fwd).source
+    return jacobian_fn
+
+
+def _basis(x):
+    """The unit tangents of ``x``, one per element, each shaped like ``x``."""
+    shape = np.shape(x)
+    if shape == ():
+        yield 1.0
+        return
+    for index in np.ndindex(shape):
+        e = np.zeros(shape)
+        e[index] = 1.0
+        yield e
+
+
+def forward_driver(func, names, single, jvp_fn, with_value):
+    """``grad`` by forward mode: one call of the generated ``jvp_fn`` per input element."""
+    sig = inspect.signature(func)
+    seed = make_seed(names)
+
+    def forward_grad(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        inputs = [bound.arguments[n] for n in names]
+        seed.check_args(*inputs)
+        zeros = {jvp_fn.tangent_params[n]: zeros_like(x) for n, x in zip(names, inputs)}
+        grads, value = [], None
+        for n, x in zip(names, inputs):
+            parts = []
+            for e in _basis(x):
+                value, dv = jvp_fn(*bound.args, **bound.kwargs, **{**zeros, jvp_fn.tangent_params[n]: e})
+                parts.append(dv)
+            if isinstance(x, np.ndarray):
+                g = np.array(parts, dtype=np.result_type(x, np.float16)).reshape(np.shape(x)) if parts else np.zeros_like(x)
+            else:
+                g = parts[0]
+            grads.append(g)
+        if value is None:
+            value = func(*args, **kwargs)
+        seed(value)
+        result = grads[0] if single else tuple(grads)
+        return (value, result) if with_value else result
+
+    forward_grad.source = jvp_fn.source
+    forward_grad.__name__ = f"{func.__name__}_forward_grad"
+    return forward_grad
 
 
 class Differentiable:
@@ -132,10 +260,12 @@ class Differentiable:
     ``.grad`` and ``.value_and_grad`` are generated on first use and cached.
     """
 
-    def __init__(self, func, wrt=0):
+    def __init__(self, func, wrt=0, mode="reverse"):
         functools.update_wrapper(self, func)
         self.__wrapped_function__ = func
         self.wrt = wrt
+        self.mode = mode
+        _check_mode(mode)
         _wrt_names(func, wrt)  # a wrong wrt fails at decoration time
 
     def __call__(self, *args, **kwargs):
@@ -144,12 +274,12 @@ class Differentiable:
     @property
     def grad(self):
         """The generated gradient function (see :func:`tapeless.grad`)."""
-        return _transform(self.__wrapped_function__, self.wrt, "grad")
+        return grad(self.__wrapped_function__, self.wrt, self.mode)
 
     @property
     def value_and_grad(self):
         """The generated function returning ``(value, gradient)``."""
-        return _transform(self.__wrapped_function__, self.wrt, "value_and_grad")
+        return value_and_grad(self.__wrapped_function__, self.wrt, self.mode)
 
     def __get__(self, obj, objtype=None):
         if obj is None:
@@ -179,12 +309,12 @@ class _BoundMethod:
     value_and_grad = property(_refuse)
 
 
-def differentiate(func=None, *, wrt=0):
-    """Decorator: ``@differentiate`` or ``@differentiate(wrt=...)``.
+def differentiate(func=None, *, wrt=0, mode="reverse"):
+    """Decorator: ``@differentiate`` or ``@differentiate(wrt=..., mode="reverse" | "forward")``.
 
     The decorated function behaves exactly as before; it gains ``.grad`` and
     ``.value_and_grad`` (generated Python functions with a ``.source`` attribute).
     """
     if func is None:
-        return lambda f: Differentiable(f, wrt)
-    return Differentiable(func, wrt)
+        return lambda f: Differentiable(f, wrt, mode)
+    return Differentiable(func, wrt, mode)

@@ -25,6 +25,7 @@ from .passes.resolve import local_names, resolve
 from .runtime import make_seed, unshared, zeros_like
 from .simplify import dead_code, fold, inline_temporaries, live_in, merge_accumulations, propagate_copies
 from .transform.naming import Namer
+from .transform.forward import Forward
 from .transform.reverse import Reverse
 from .transform.saves import plan_saves
 
@@ -200,6 +201,47 @@ REVERSE = [parse, check_syntax, resolve_calls, desugar, lower_jumps, normalize, 
            simplify_backward, plan, simplify_forward, assemble]
 
 
+# -- forward mode ------------------------------------------------------------------------------
+
+def forward(w):
+    w.fwd = Forward(w).block(w.body)
+    outputs = w.result.elts if isinstance(w.result, gast.Tuple) else [w.result]
+    w.tangent_result = [load(w.namer.adjoint(o.id)) if isinstance(o, gast.Name) and o.id in w.active
+                        else _zero_tangent(w, o) for o in outputs]
+
+
+def _zero_tangent(w, node):
+    if isinstance(node, gast.Name) and node.id not in w.scalars:
+        return call(w.namer.bind("zeros_like", zeros_like), load(node.id))
+    return const(0.0)
+
+
+def simplify_tangents(w):
+    result = names_loaded(w.result) | names_loaded(w.tangent_result)
+    primal = set(w.params) | names_stored(w.body)
+    w.fwd = fold(w.fwd)
+    w.fwd = propagate_copies(w.fwd, protected=frozenset(primal))
+    w.fwd = dead_code(w.fwd, keep=result)
+    w.fwd = inline_temporaries(w.fwd, w.namer.taken - w.locals, keep=result)
+
+
+def assemble_forward(w):
+    describe = _describer(w.fs)
+    body = w.comments.annotate(w.fwd, describe)
+    a = w.fs.tree.args
+    w.tangent_params = {p: w.namer.adjoint(p) for p in w.wrt}
+    args = gast.arguments(args=a.args, posonlyargs=a.posonlyargs, vararg=None,
+                          kwonlyargs=a.kwonlyargs + [_param(w.tangent_params[p]) for p in w.wrt],
+                          kw_defaults=a.kw_defaults + [None for _ in w.wrt], kwarg=None, defaults=a.defaults)
+    tangent = w.tangent_result[0] if not isinstance(w.result, gast.Tuple) else tuple_(w.tangent_result)
+    body = body + [gast.Return(value=tuple_([w.result, tangent]))]
+    w.functions = [_def(w.jvp_name, args, body)]
+
+
+FORWARD = [parse, check_syntax, resolve_calls, desugar, lower_jumps, normalize, analyse, forward,
+           simplify_tangents, assemble_forward]
+
+
 def run(w):
     for stage in REVERSE:
         stage(w)
@@ -275,6 +317,39 @@ class Session:
         return ref
 
 
+class ForwardRef:
+    def __init__(self, cell, name, tangent_params, arity):
+        self.cell, self.name, self.tangent_params, self.arity = cell, name, tangent_params, arity
+
+
+def _session_forward_helper(self, func, active_params, caller_namer):
+    key = ("jvp", func, active_params)
+    if key not in self.helpers:
+        w = Work(func, active_params, self, role="jvp")
+        cell = types.CellType()
+        self.helpers[key] = (w, (cell,))
+        self.markers[key] = (ref_marker(cell),)
+        self.order.append(key)
+        _run_forward(w)
+    w, (cell,) = self.helpers[key]
+    arity = len(w.result.elts) if isinstance(w.result, gast.Tuple) else None
+    name = caller_namer.bind(w.jvp_name, self.markers[key][0])
+    return ForwardRef(cell, name, {p: w.namer.adjoint(p) for p in w.wrt}, arity)
+
+
+Session.forward_helper = _session_forward_helper
+
+
+def _run_forward(w):
+    for stage in FORWARD[:3]:
+        stage(w)
+    w.jvp_name = w.namer.fresh(f"{w.fs.name}_jvp")
+    for p in w.wrt:  # tangent parameters are named first, so they read dx for x
+        w.namer.adjoint(p)
+    for stage in FORWARD[3:]:
+        stage(w)
+
+
 class ref_marker:
     """Stands in the environment for a generated function not compiled yet."""
 
@@ -328,10 +403,27 @@ def build_split(func, wrt):
     return fwd, bwd, ref.arity
 
 
+def build_jvp(func, wrt):
+    """The generated forward-mode function of ``func``: ``f_jvp(*args, dx=..., ...)`` returns
+    ``(value, tangent)``; its ``.source`` shows it and the helpers it calls; its
+    ``.tangent_params`` maps each differentiated parameter to its tangent's keyword."""
+    session = Session()
+    ref = session.forward_helper(func, tuple(wrt), Namer(set()))
+    texts = _compile_helpers(session)
+    fn = ref.cell.cell_contents
+    fn.source = "\n\n".join(texts)
+    fn.tangent_params = ref.tangent_params
+    fn.arity = ref.arity
+    return fn
+
+
 def _compile_helpers(session):
     """Compile every helper half in the session, fill their cells, return their sources."""
     texts = []
     for key in session.order:
+        if key[0] == "jvp":
+            texts.append(_compile_forward(session, key))
+            continue
         w, (fcell, bcell) = session.helpers[key]
         text = to_source(w.functions, w.comments)
         funcs = compile_functions(text, {w.fwd_name, w.bwd_name}, _cells(w), w.fs.globals,
@@ -342,6 +434,17 @@ def _compile_helpers(session):
         bcell.cell_contents = funcs[w.bwd_name]
         texts.append(text)
     return texts
+
+
+def _compile_forward(session, key):
+    w, (cell,) = session.helpers[key]
+    text = to_source(w.functions, w.comments)
+    fn = compile_functions(text, {w.jvp_name}, _cells(w), w.fs.globals,
+                           f"forward mode of {_where(w.fs)}")[w.jvp_name]
+    fn.__defaults__ = w.func.__defaults__
+    fn.__kwdefaults__ = w.func.__kwdefaults__
+    cell.cell_contents = fn
+    return text
 
 
 def _where(fs):

@@ -215,11 +215,15 @@ def extremum_adjoint(g, x, ans, axis=None, keepdims=False):
     return expand_reduced(g, x, axis, keepdims) * hits / count
 
 
-def norm_adjoint(g, x, ans, ord=None, axis=None, keepdims=False):
-    """Adjoint of ``np.linalg.norm`` for the 2-norm of vectors and the Frobenius norm."""
+def _check_norm(x, ord, axis):
     if ord not in (None, 2, "fro") or (ord == 2 and (np.ndim(x) != 1 and (axis is None or isinstance(axis, tuple)))):
         raise ArgumentError(f"the gradient of np.linalg.norm with ord={ord!r} is not supported; "
                             "use ord=None (the 2-norm / Frobenius norm)")
+
+
+def norm_adjoint(g, x, ans, ord=None, axis=None, keepdims=False):
+    """Adjoint of ``np.linalg.norm`` for the 2-norm of vectors and the Frobenius norm."""
+    _check_norm(x, ord, axis)
     if not keepdims and axis is not None:
         ans = np.expand_dims(ans, axis)
         g = np.expand_dims(g, axis)
@@ -302,3 +306,60 @@ def _check_wrt(name, arg):
     if isinstance(arg, np.ndarray) and not np.issubdtype(arg.dtype, np.floating):
         raise ArgumentError(
             f"cannot differentiate with respect to {name!r}: its dtype is {arg.dtype}, not a floating type")
+
+
+# -- forward mode ------------------------------------------------------------------------
+
+def lift(d, ans):
+    """The tangent ``d`` broadcast to the shape of the result ``ans`` (a view when it grows)."""
+    shape = np.shape(ans)
+    if np.shape(d) == shape:
+        return d
+    return np.broadcast_to(d, shape)
+
+
+def extremum_tangent(d, x, ans, axis=None, keepdims=False):
+    """Tangent of ``np.max`` / ``np.min``: the tangent of the extreme elements (ties: their mean)."""
+    if np.ndim(x) == 0:
+        return d
+    full = expand_reduced(ans, x, axis, keepdims)
+    hits = (x == full)
+    return np.sum(np.broadcast_to(d, np.shape(x)) * hits, axis=axis, keepdims=keepdims) / np.sum(
+        hits, axis=axis, keepdims=keepdims)
+
+
+def prod_tangent(d, x, axis=None, keepdims=False):
+    """Tangent of ``np.prod``: the sum of each tangent times the product of the other elements."""
+    others = prod_adjoint(1.0, x, axis, True if axis is not None else False)
+    return np.sum(np.broadcast_to(d, np.shape(x)) * others, axis=axis, keepdims=keepdims)
+
+
+def norm_tangent(d, x, ans, ord=None, axis=None, keepdims=False):
+    """Tangent of ``np.linalg.norm`` (2-norm of vectors, Frobenius norm)."""
+    _check_norm(x, ord, axis)
+    return np.sum(x * d, axis=axis, keepdims=keepdims) / ans
+
+
+def var_tangent(d, x, axis=None, ddof=0, keepdims=False):
+    """Tangent of ``np.var``."""
+    x = np.asarray(x)
+    centered = x - np.mean(x, axis=axis, keepdims=True)
+    return 2.0 * np.sum(centered * d, axis=axis, keepdims=keepdims) / (_reduced_count(x, axis) - ddof)
+
+
+def untranspose_tangent(d, ans, axes):
+    """Tangent of a transpose: the same transpose of the tangent (``axes`` as the call gave them)."""
+    if axes is not None and len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+        axes = axes[0]
+    if axes is None or len(axes) == 0 or axes[0] is None:
+        return np.transpose(d)
+    return np.transpose(d, axes)
+
+
+# helpers linear in their first argument: a zero tangent there makes the whole term zero
+for _helper in (lift, extremum_tangent, prod_tangent, norm_tangent, var_tangent, untranspose_tangent,
+                power_base_adjoint, power_exponent_adjoint, unbroadcast, expand_reduced, mean_adjoint,
+                index_adjoint, dot_lhs, dot_rhs, npdot_lhs, npdot_rhs, untranspose, cumsum_adjoint,
+                var_adjoint, std_adjoint, extremum_adjoint, prod_adjoint, norm_adjoint):
+    _helper.linear_in_first = True
+del _helper

@@ -55,8 +55,8 @@ def numerical_grad(f, args, index=0, h=1e-6, kwargs=None):
     return out
 
 
-def check_grads(f, args, wrt=0, kwargs=None, *, directions=3, h=1e-6, rtol=1e-6, atol=1e-8,
-                seed=0, gradient=None):
+def check_grads(f, args, wrt=0, kwargs=None, *, modes=("rev", "fwd"), directions=3, h=1e-6, rtol=1e-6,
+                atol=1e-8, seed=0, gradient=None):
     """Check the tapeless gradient of ``f`` at ``args`` against central finite differences.
 
     ``wrt`` is as for :func:`tapeless.grad`. For each differentiated argument, ``directions``
@@ -66,8 +66,23 @@ def check_grads(f, args, wrt=0, kwargs=None, *, directions=3, h=1e-6, rtol=1e-6,
     arguments are not modified. Raises :class:`GradientMismatch` on failure and returns the
     gradient(s).
 
-    ``gradient`` (optional) is the gradient function to check; by default ``tapeless.grad``.
+    ``modes`` says which gradients to check: ``"rev"`` (reverse mode) and ``"fwd"`` (forward
+    mode, one tangent pass per input element). With both, they must also agree with each other
+    to about 1e-12 in random directions (the dot-product test ``<J u, 1> == <u, J^T 1>``).
+    ``gradient`` (optional) is a gradient function to check instead; by default
+    ``tapeless.grad``. Returns the (reverse-mode, if checked) gradient.
     """
+    if gradient is None and len(modes) > 1:
+        results = [check_grads(f, args, wrt, kwargs, modes=(m,), directions=directions, h=h, rtol=rtol,
+                               atol=atol, seed=seed) for m in modes]
+        _dot_product_test(f, wrt, results, seed)
+        return results[0]
+    if gradient is None:
+        (mode,) = modes
+        if mode not in ("rev", "fwd"):
+            raise ValueError(f"modes are 'rev' and 'fwd', not {mode!r}")
+        gradient = _grad(getattr(f, "__wrapped_function__", f), wrt,
+                         mode="reverse" if mode == "rev" else "forward")
     kwargs = kwargs or {}
     func = getattr(f, "__wrapped_function__", f)
     names, single = _wrt_names(func, wrt)
@@ -118,3 +133,17 @@ def _check_direction(name, g, x, f_at, h, rtol, atol, rng, directions):
             raise GradientMismatch(
                 f"gradient wrt {name!r} disagrees with finite differences: directional derivative "
                 f"{exact!r} from the gradient, {approx!r} from central differences (h={h})")
+
+
+def _dot_product_test(f, wrt, results, seed, tol=1e-10):
+    """Reverse and forward mode must give the same directional derivatives, to rounding."""
+    func = getattr(f, "__wrapped_function__", f)
+    _, single = _wrt_names(func, wrt)
+    per_mode = [(r,) if single else tuple(r) for r in results]
+    rng = np.random.default_rng(seed + 1)
+    for grads in zip(*per_mode):
+        u = rng.normal(size=np.shape(grads[0]))
+        dots = [float(np.sum(np.asarray(g, dtype=np.float64) * u)) for g in grads]
+        scale = max(1.0, *(abs(d) for d in dots))
+        if max(dots) - min(dots) > tol * scale:
+            raise GradientMismatch(f"reverse and forward mode disagree: <grad, u> = {dots}")

@@ -30,6 +30,9 @@ class Comments:
                 if getattr(s, field, None):
                     setattr(s, field, self.annotate(getattr(s, field), describe))
             origin = getattr(s, "origin", None)
+            if _bookkeeping(s):  # flags and breaks from lowered jumps need no comment
+                out.append(s)
+                continue
             if origin is not None and origin is not last and not isinstance(s, (gast.If, gast.For, gast.While)):
                 text = describe(origin)
                 if text:
@@ -42,6 +45,13 @@ class Comments:
 
     def render(self, text):
         return _COMMENT_RE.sub(lambda m: f"{m.group(1)}# {self.texts[int(m.group(2))]}\n", text)
+
+
+def _bookkeeping(s):
+    if isinstance(s, (gast.Break, gast.Continue)):
+        return True
+    return (isinstance(s, gast.Assign) and isinstance(s.value, gast.Constant)
+            and isinstance(s.value.value, bool))
 
 
 def to_source(nodes, comments=None) -> str:

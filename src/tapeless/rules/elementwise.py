@@ -4,8 +4,8 @@ import builtins
 
 import numpy as np
 
-from ..runtime import unbroadcast
-from .registry import reverse_rule
+from ..runtime import lift, unbroadcast
+from .registry import forward_rule, reverse_rule
 
 
 @reverse_rule(np.exp)
@@ -169,3 +169,160 @@ def hypot(ans, g, a, b):
 def logaddexp(ans, g, a, b):
     da = unbroadcast(g * np.exp(a - ans), a)
     db = unbroadcast(g * np.exp(b - ans), b)
+
+
+# -- forward (tangent) rules ---------------------------------------------------------------
+
+@forward_rule(np.exp)
+def exp_tangent(ans, x):
+    dans = dx * ans
+
+
+@forward_rule(np.expm1)
+def expm1_tangent(ans, x):
+    dans = dx * (ans + 1.0)
+
+
+@forward_rule(np.log)
+def log_tangent(ans, x):
+    dans = dx / x
+
+
+@forward_rule(np.log1p)
+def log1p_tangent(ans, x):
+    dans = dx / (1.0 + x)
+
+
+@forward_rule(np.log2)
+def log2_tangent(ans, x):
+    dans = dx / (x * np.log(2.0))
+
+
+@forward_rule(np.log10)
+def log10_tangent(ans, x):
+    dans = dx / (x * np.log(10.0))
+
+
+@forward_rule(np.sqrt)
+def sqrt_tangent(ans, x):
+    dans = dx * 0.5 / ans
+
+
+@forward_rule(np.square)
+def square_tangent(ans, x):
+    dans = dx * 2.0 * x
+
+
+@forward_rule(np.reciprocal)
+def reciprocal_tangent(ans, x):
+    dans = -dx * ans ** 2
+
+
+@forward_rule(np.sin)
+def sin_tangent(ans, x):
+    dans = dx * np.cos(x)
+
+
+@forward_rule(np.cos)
+def cos_tangent(ans, x):
+    dans = -dx * np.sin(x)
+
+
+@forward_rule(np.tan)
+def tan_tangent(ans, x):
+    dans = dx * (1.0 + ans ** 2)
+
+
+@forward_rule(np.tanh)
+def tanh_tangent(ans, x):
+    dans = dx * (1.0 - ans ** 2)
+
+
+@forward_rule(np.sinh)
+def sinh_tangent(ans, x):
+    dans = dx * np.cosh(x)
+
+
+@forward_rule(np.cosh)
+def cosh_tangent(ans, x):
+    dans = dx * np.sinh(x)
+
+
+@forward_rule(np.arcsin)
+def arcsin_tangent(ans, x):
+    dans = dx / np.sqrt(1.0 - x ** 2)
+
+
+@forward_rule(np.arccos)
+def arccos_tangent(ans, x):
+    dans = -dx / np.sqrt(1.0 - x ** 2)
+
+
+@forward_rule(np.arctan)
+def arctan_tangent(ans, x):
+    dans = dx / (1.0 + x ** 2)
+
+
+@forward_rule(np.arctan2)
+def arctan2_tangent(ans, y, x):
+    dans = (dy * x - dx * y) / (x ** 2 + y ** 2)
+
+
+@forward_rule(np.abs, np.absolute, np.fabs)
+def absolute_tangent(ans, x):
+    dans = dx * np.sign(x)
+
+
+@forward_rule(builtins.abs)
+def builtin_abs_tangent(ans, x):
+    dans = dx * (x > 0) - dx * (x < 0)
+
+
+@forward_rule(np.maximum)
+def maximum_tangent(ans, a, b):
+    dans = da * (a >= b) + db * (a < b)
+
+
+@forward_rule(np.minimum)
+def minimum_tangent(ans, a, b):
+    dans = da * (a <= b) + db * (a > b)
+
+
+@forward_rule(np.fmax)
+def fmax_tangent(ans, a, b):
+    dans = da * ((a >= b) | np.isnan(b)) + db * ((a < b) | np.isnan(a) & ~np.isnan(b))
+
+
+@forward_rule(np.fmin)
+def fmin_tangent(ans, a, b):
+    dans = da * ((a <= b) | np.isnan(b)) + db * ((a > b) | np.isnan(a) & ~np.isnan(b))
+
+
+@forward_rule(np.where)
+def where_tangent(ans, condition, x, y):
+    dans = lift(np.where(condition, dx, dy), ans)
+
+
+@forward_rule(np.clip)
+def clip_tangent(ans, a, a_min=None, a_max=None):
+    dans = da * (ans == a)
+
+
+@forward_rule(np.exp2)
+def exp2_tangent(ans, x):
+    dans = dx * ans * np.log(2.0)
+
+
+@forward_rule(np.cbrt)
+def cbrt_tangent(ans, x):
+    dans = dx / (3.0 * ans ** 2)
+
+
+@forward_rule(np.hypot)
+def hypot_tangent(ans, a, b):
+    dans = (da * a + db * b) / ans
+
+
+@forward_rule(np.logaddexp)
+def logaddexp_tangent(ans, a, b):
+    dans = da * np.exp(a - ans) + db * np.exp(b - ans)

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..runtime import norm_adjoint, npdot_lhs, npdot_rhs
-from .registry import reverse_rule
+from ..runtime import norm_adjoint, norm_tangent, npdot_lhs, npdot_rhs
+from .registry import forward_rule, reverse_rule
 
 
 @reverse_rule(np.dot, ("method", "dot"))
@@ -26,3 +26,25 @@ def outer(ans, g, a, b):
 @reverse_rule(np.trace, ("method", "trace"))
 def trace(ans, g, a):
     da = g * np.eye(np.shape(a)[0], np.shape(a)[1])
+
+
+# -- forward (tangent) rules ---------------------------------------------------------------
+
+@forward_rule(np.dot, ("method", "dot"))
+def dot_tangent(ans, a, b):
+    dans = np.dot(da, b) + np.dot(a, db)
+
+
+@forward_rule(np.linalg.norm)
+def norm_tangent_rule(ans, x, ord=None, axis=None, keepdims=False):
+    dans = norm_tangent(dx, x, ans, ord, axis, keepdims)
+
+
+@forward_rule(np.outer)
+def outer_tangent(ans, a, b):
+    dans = np.outer(da, b) + np.outer(a, db)
+
+
+@forward_rule(np.trace, ("method", "trace"))
+def trace_tangent(ans, a):
+    dans = np.trace(da)

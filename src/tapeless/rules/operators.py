@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..runtime import dot_lhs, dot_rhs, power_base_adjoint, power_exponent_adjoint, unbroadcast
-from .registry import nondifferentiable, reverse_rule
+from ..runtime import dot_lhs, dot_rhs, lift, power_base_adjoint, power_exponent_adjoint, unbroadcast
+from .registry import forward_rule, nondifferentiable, reverse_rule
 
 
 @reverse_rule(("op", "Add"), np.add)
@@ -67,3 +67,54 @@ nondifferentiable(
     ("op", "BitXor"), ("op", "LShift"), ("op", "RShift"), ("op", "Compare"), ("op", "BoolOp"),
     np.floor_divide,
 )
+
+
+# -- forward (tangent) rules ---------------------------------------------------------------
+
+@forward_rule(("op", "Add"), np.add)
+def add_tangent(ans, a, b):
+    dans = lift(da, ans) + lift(db, ans)
+
+
+@forward_rule(("op", "Sub"), np.subtract)
+def sub_tangent(ans, a, b):
+    dans = lift(da, ans) - lift(db, ans)
+
+
+@forward_rule(("op", "Mult"), np.multiply)
+def mul_tangent(ans, a, b):
+    dans = da * b + a * db
+
+
+@forward_rule(("op", "Div"), np.divide, np.true_divide)
+def div_tangent(ans, a, b):
+    dans = da / b - db * a / b ** 2
+
+
+def pow_constant_exponent_tangent(ans, a, b):
+    dans = da * b * a ** (b - 1) if b != 0 else 0 * da
+
+
+@forward_rule(("op", "Pow"), np.power, constant={"b": pow_constant_exponent_tangent})
+def pow_tangent(ans, a, b):
+    dans = power_base_adjoint(da, a, b) + power_exponent_adjoint(db, ans, a)
+
+
+@forward_rule(("op", "Mod"), np.mod, np.remainder)
+def mod_tangent(ans, a, b):
+    dans = lift(da, ans) - db * np.floor_divide(a, b)
+
+
+@forward_rule(("op", "MatMult"), np.matmul)
+def matmul_tangent(ans, a, b):
+    dans = da @ b + a @ db
+
+
+@forward_rule(("op", "USub"), np.negative)
+def neg_tangent(ans, x):
+    dans = -dx
+
+
+@forward_rule(("op", "UAdd"), np.positive)
+def pos_tangent(ans, x):
+    dans = dx

@@ -2,9 +2,9 @@
 
 import numpy as np
 
-from ..runtime import (cumsum_adjoint, expand_reduced, extremum_adjoint, mean_adjoint, prod_adjoint,
-                       std_adjoint, var_adjoint)
-from .registry import reverse_rule
+from ..runtime import (cumsum_adjoint, expand_reduced, extremum_adjoint, extremum_tangent, mean_adjoint,
+                       prod_adjoint, prod_tangent, std_adjoint, var_adjoint, var_tangent)
+from .registry import forward_rule, reverse_rule
 
 
 @reverse_rule(np.sum, ("method", "sum"))
@@ -45,3 +45,40 @@ def std(ans, g, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
 @reverse_rule(np.cumsum, ("method", "cumsum"))
 def cumsum(ans, g, a, axis=None, dtype=None, out=None):
     da = cumsum_adjoint(g, a, axis)
+
+
+# -- forward (tangent) rules ---------------------------------------------------------------
+
+@forward_rule(np.sum, ("method", "sum"))
+def sum_tangent(ans, a, axis=None, dtype=None, out=None, keepdims=False):
+    dans = np.sum(da, axis=axis, keepdims=keepdims)
+
+
+@forward_rule(np.mean, ("method", "mean"))
+def mean_tangent(ans, a, axis=None, dtype=None, out=None, keepdims=False):
+    dans = np.mean(da, axis=axis, keepdims=keepdims)
+
+
+@forward_rule(np.prod, ("method", "prod"))
+def prod_tangent_rule(ans, a, axis=None, dtype=None, out=None, keepdims=False):
+    dans = prod_tangent(da, a, axis, keepdims)
+
+
+@forward_rule(np.max, np.amax, ("method", "max"), np.min, np.amin, ("method", "min"))
+def extremum_tangent_rule(ans, a, axis=None, out=None, keepdims=False):
+    dans = extremum_tangent(da, a, ans, axis, keepdims)
+
+
+@forward_rule(np.var, ("method", "var"))
+def var_tangent_rule(ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    dans = var_tangent(da, a, axis, ddof, keepdims)
+
+
+@forward_rule(np.std, ("method", "std"))
+def std_tangent_rule(ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=False):
+    dans = var_tangent(da, a, axis, ddof, keepdims) / (2.0 * ans)
+
+
+@forward_rule(np.cumsum, ("method", "cumsum"))
+def cumsum_tangent(ans, a, axis=None, dtype=None, out=None):
+    dans = np.cumsum(da, axis=axis)

@@ -33,13 +33,15 @@ class Rule:
     name: str
     template: object
     variants: dict = field(default_factory=dict)  # parameter -> template used when it is a constant
+    fixed: tuple = _FIXED  # the leading template parameters that are not the primitive's
     signature: inspect.Signature = field(init=False)
 
     def __post_init__(self):
         params = list(inspect.signature(self.template).parameters.values())
-        if [p.name for p in params[:2]] != list(_FIXED):
-            raise TypeError(f"rule {self.name}: a template starts with the parameters (ans, g, ...)")
-        self.signature = inspect.Signature(params[2:])
+        n = len(self.fixed)
+        if tuple(p.name for p in params[:n]) != tuple(self.fixed):
+            raise TypeError(f"rule {self.name}: a template starts with the parameters ({', '.join(self.fixed)}, ...)")
+        self.signature = inspect.Signature(params[n:])
 
     @property
     def params(self):
@@ -97,6 +99,37 @@ def reverse_rule(*keys, constant=None):
     if not keys:
         raise TypeError("reverse_rule needs the function (or functions) the rule is for")
     return register
+
+
+_FORWARD: dict = {}
+
+
+def forward_rule(*keys, constant=None):
+    """Register the decorated template as the forward (tangent) rule of each key.
+
+    A forward template's parameters are ``ans`` and then the primitive's own parameters; its
+    body reads ``d<param>``, the tangent of each parameter, and assigns ``dans``, the tangent
+    of the result. The tangent of an argument that carries no derivative is zero: terms with
+    it fold away. ``constant`` is as for :func:`reverse_rule`.
+    """
+
+    def register(template):
+        for key in keys:
+            _FORWARD[key] = Rule(key, display_name(key), template, dict(constant or {}), fixed=("ans",))
+        _generation[0] += 1
+        return template
+
+    if not keys:
+        raise TypeError("forward_rule needs the function (or functions) the rule is for")
+    return register
+
+
+def lookup_forward(key):
+    """The forward rule of ``key``, or None."""
+    try:
+        return _FORWARD.get(key)
+    except TypeError:
+        return None
 
 
 def nondifferentiable(*keys):

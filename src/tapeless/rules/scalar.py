@@ -4,7 +4,7 @@ import builtins
 import math
 
 from ..runtime import unbroadcast
-from .registry import reverse_rule
+from .registry import forward_rule, reverse_rule
 
 
 @reverse_rule(math.exp)
@@ -125,3 +125,120 @@ def max2(ans, g, a, b):
 def min2(ans, g, a, b):
     da = g * (a <= b)
     db = g * (a > b)
+
+
+# -- forward (tangent) rules ---------------------------------------------------------------
+
+@forward_rule(math.exp)
+def exp_tangent(ans, x):
+    dans = dx * ans
+
+
+@forward_rule(math.expm1)
+def expm1_tangent(ans, x):
+    dans = dx * (ans + 1.0)
+
+
+@forward_rule(math.log)
+def log_tangent(ans, x, base=math.e):
+    dans = dx / (x * math.log(base))
+
+
+@forward_rule(math.log1p)
+def log1p_tangent(ans, x):
+    dans = dx / (1.0 + x)
+
+
+@forward_rule(math.log2)
+def log2_tangent(ans, x):
+    dans = dx / (x * math.log(2.0))
+
+
+@forward_rule(math.log10)
+def log10_tangent(ans, x):
+    dans = dx / (x * math.log(10.0))
+
+
+@forward_rule(math.sqrt)
+def sqrt_tangent(ans, x):
+    dans = dx * 0.5 / ans
+
+
+@forward_rule(math.pow)
+def pow_tangent(ans, x, y):
+    dans = (dx * y * x ** (y - 1.0) if y != 0.0 else 0.0 * dx) + (dy * ans * math.log(x) if x != 0.0 else 0.0 * dy)
+
+
+@forward_rule(math.sin)
+def sin_tangent(ans, x):
+    dans = dx * math.cos(x)
+
+
+@forward_rule(math.cos)
+def cos_tangent(ans, x):
+    dans = -dx * math.sin(x)
+
+
+@forward_rule(math.tan)
+def tan_tangent(ans, x):
+    dans = dx * (1.0 + ans ** 2)
+
+
+@forward_rule(math.tanh)
+def tanh_tangent(ans, x):
+    dans = dx * (1.0 - ans ** 2)
+
+
+@forward_rule(math.sinh)
+def sinh_tangent(ans, x):
+    dans = dx * math.cosh(x)
+
+
+@forward_rule(math.cosh)
+def cosh_tangent(ans, x):
+    dans = dx * math.sinh(x)
+
+
+@forward_rule(math.asin)
+def asin_tangent(ans, x):
+    dans = dx / math.sqrt(1.0 - x ** 2)
+
+
+@forward_rule(math.acos)
+def acos_tangent(ans, x):
+    dans = -dx / math.sqrt(1.0 - x ** 2)
+
+
+@forward_rule(math.atan)
+def atan_tangent(ans, x):
+    dans = dx / (1.0 + x ** 2)
+
+
+@forward_rule(math.atan2)
+def atan2_tangent(ans, y, x):
+    dans = (dy * x - dx * y) / (x ** 2 + y ** 2)
+
+
+@forward_rule(math.hypot)
+def hypot_tangent(ans, x, y):
+    dans = (dx * x + dy * y) / ans
+
+
+@forward_rule(math.fabs)
+def fabs_tangent(ans, x):
+    dans = dx * math.copysign(1.0, x)
+
+
+@forward_rule(builtins.float)
+def to_float_tangent(ans, x):
+    dans = float(dx)
+
+
+@forward_rule(builtins.max)
+def max2_tangent(ans, a, b):
+    dans = da * (a >= b) + db * (a < b)
+
+
+@forward_rule(builtins.min)
+def min2_tangent(ans, a, b):
+    dans = da * (a <= b) + db * (a > b)

@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..runtime import index_adjoint, untranspose
-from .registry import nondifferentiable, reverse_rule
+from ..runtime import index_adjoint, untranspose, untranspose_tangent
+from .registry import forward_rule, nondifferentiable, reverse_rule
 
 
 @reverse_rule(np.reshape)
@@ -59,3 +59,55 @@ def copy(ans, g, a):
 nondifferentiable(
     ("attr", "shape"), ("attr", "ndim"), ("attr", "size"), ("attr", "dtype"),
 )
+
+
+# -- forward (tangent) rules: the same shape change, applied to the tangent -----------------
+
+@forward_rule(np.reshape)
+def reshape_tangent(ans, a, shape=None, order="C"):
+    dans = np.reshape(da, np.shape(ans), order=order)
+
+
+@forward_rule(("method", "reshape"))
+def reshape_method_tangent(ans, a, *shape, order="C"):
+    dans = np.reshape(da, np.shape(ans), order=order)
+
+
+@forward_rule(np.ravel, ("method", "ravel"), ("method", "flatten"))
+def ravel_tangent(ans, a, order="C"):
+    dans = np.reshape(da, np.shape(ans), order=order)
+
+
+@forward_rule(np.squeeze, ("method", "squeeze"))
+def squeeze_tangent(ans, a, axis=None):
+    dans = np.reshape(da, np.shape(ans))
+
+
+@forward_rule(np.expand_dims)
+def expand_dims_tangent(ans, a, axis):
+    dans = np.reshape(da, np.shape(ans))
+
+
+@forward_rule(np.transpose)
+def transpose_tangent(ans, a, axes=None):
+    dans = np.transpose(da, axes)
+
+
+@forward_rule(("method", "transpose"))
+def transpose_method_tangent(ans, a, *axes):
+    dans = untranspose_tangent(da, ans, axes)
+
+
+@forward_rule(("attr", "T"))
+def T_tangent(ans, a):
+    dans = np.transpose(da)
+
+
+@forward_rule(("subscript",))
+def getitem_tangent(ans, a, index):
+    dans = da[index]
+
+
+@forward_rule(("method", "copy"), np.copy, np.asarray, np.array)
+def copy_tangent(ans, a):
+    dans = da

@@ -25,7 +25,7 @@ from ..runtime import expand_reduced, index_adjoint, mean_adjoint, unbroadcast, 
 # runtime helpers that read their second argument only for its shape (and dtype)
 _SHAPE_ONLY = (unbroadcast, expand_reduced, mean_adjoint, index_adjoint)
 from .ops import carries, classify, operand_names
-from .templates import bind, differentiable_params, instantiate
+from .templates import bind, differentiable_params, drop_defaults, instantiate, resolver, result_shaped
 
 
 def marker(kind, data):
@@ -50,6 +50,7 @@ class Reverse:
         self.fs = unit.fs
         self.namer = unit.namer
         self.active = unit.active
+        self._resolve = resolver(unit.namer, unit.fs)
 
     # -- errors ---------------------------------------------------------------------
     def _where(self, node):
@@ -288,9 +289,10 @@ class Reverse:
             if isinstance(bindings.get(p), gast.Constant):
                 rule = dataclasses.replace(rule, template=variant, variants={})
         preamble, contributions = instantiate(rule, bindings, t, g, self.namer, wanted)
-        code.extend(preamble)
+        code.extend(drop_defaults(stmt, self._resolve) for stmt in preamble)
+        self._operands = list(bindings.values())
         for p in wanted:
-            value = self._unbroadcast(contributions[p], bindings[p].id, t)
+            value = drop_defaults(self._unbroadcast(contributions[p], bindings[p].id, t), self._resolve)
             self._accumulate(bindings[p].id, value, state, code)
 
     def _unbroadcast(self, value, arg, result):
@@ -305,7 +307,8 @@ class Reverse:
         if not (isinstance(value, gast.Call) and isinstance(value.func, gast.Name)
                 and self.namer.env.get(value.func.id) is unbroadcast and len(value.args) == 2):
             return value
-        if shapes.same(arg, result) or (arg in self.unit.scalars and result in self.unit.scalars):
+        operands = [n for n in self._operands if isinstance(n, (gast.Name, gast.Constant))]
+        if result_shaped(self.unit, arg, result, operands):
             return value.args[0]
         return value
 

@@ -8,14 +8,16 @@ import inspect
 import textwrap
 
 import gast
+import numpy as np
 
 from ..astutil import clone, const, load, names_loaded, names_stored, replace, tuple_
 from ..errors import InternalError, RuleError
 
 
 @functools.lru_cache(maxsize=None)
-def parsed(template):
-    """The template's body, the names it assigns, and the global names it reads."""
+def parsed(template, implicit=frozenset()):
+    """The template's body, the names it assigns, and the global names it reads (``implicit``
+    names are placeholders filled by the transformer, not globals)."""
     source = textwrap.dedent(inspect.getsource(template))
     tree = gast.parse(source).body[0]
     body = tree.body
@@ -25,7 +27,7 @@ def parsed(template):
     if tree.args.vararg is not None:
         params.add(tree.args.vararg.id)
     stored = names_stored(body)
-    free = names_loaded(body) - params - stored
+    free = names_loaded(body) - params - stored - implicit
     glob = {}
     for name in sorted(free):
         if name in template.__globals__:
@@ -89,7 +91,6 @@ def instantiate(rule, bindings, ans, g, namer, wanted):
         if not (name.startswith("d") and name[1:] in bindings):
             mapping[name] = namer.temp()
     preamble, contributions = [], {}
-    positional = [node for node in bindings.values()]
     for stmt in body:
         if not isinstance(stmt, gast.Assign) or not isinstance(stmt.targets[0], gast.Name):
             raise RuleError(f"the rule template for {rule.name} may only assign (d<param> = ... and "
@@ -104,18 +105,100 @@ def instantiate(rule, bindings, ans, g, namer, wanted):
                                                            annotation=None, type_comment=None)],
                                         value=value, type_comment=None))
             continue
-        own = bindings[param]
-        others = [n for n in positional if n is not own and not _is_constant(n)]
-        value = _elide_unbroadcast(value, mapping.get("unbroadcast"), own, others)
         contributions[param] = value
     return preamble, contributions
 
 
-def _elide_unbroadcast(value, helper, own, others):
-    """``unbroadcast(E, a)`` is ``E`` when every other operand is a constant number."""
-    if helper is None or others:
-        return value
-    if (isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id == helper
-            and len(value.args) == 2):
-        return value.args[0]
-    return value
+ZERO = "__tapeless_zero__"  # the tangent of an argument that carries no derivative
+
+
+def instantiate_forward(rule, bindings, ans, tangents, namer):
+    """The tangent of one statement from a forward template.
+
+    ``tangents`` maps parameter names to the name of their tangent, for the arguments that
+    carry a derivative. Returns ``(preamble, expression)``; terms of the other arguments are
+    folded away (``expression`` is None when nothing is left).
+    """
+    implicit = frozenset("d" + p for p in rule.params)
+    body, stored, glob = parsed(rule.template, implicit)
+    mapping = dict(bindings)
+    mapping["ans"] = load(ans)
+    for p in rule.params:
+        mapping["d" + p] = load(tangents[p]) if p in tangents else load(ZERO)
+    for name, obj in glob.items():
+        mapping[name] = namer.bind(name, obj)
+    for name in sorted(stored):
+        if name != "dans":
+            mapping[name] = namer.temp()
+    preamble, value = [], None
+    for stmt in body:
+        if not isinstance(stmt, gast.Assign) or not isinstance(stmt.targets[0], gast.Name):
+            raise RuleError(f"the forward rule template for {rule.name} may only assign")
+        expr = replace(clone(stmt.value), mapping)
+        if stmt.targets[0].id == "dans":
+            value = expr
+        else:
+            preamble.append(gast.Assign(targets=[gast.Name(id=mapping[stmt.targets[0].id], ctx=gast.Store(),
+                                                           annotation=None, type_comment=None)],
+                                        value=expr, type_comment=None))
+    if value is None:
+        raise RuleError(f"the forward rule template for {rule.name} does not assign dans")
+    return preamble, value
+
+
+def drop_defaults(expr, resolve):
+    """Leave out arguments that equal the called function's defaults: ``np.sum(d, axis=None)``
+    is ``np.sum(d)``, ``expand_reduced(g, x, None, False)`` is ``expand_reduced(g, x)``."""
+    for node in gast.walk(expr):
+        if not isinstance(node, gast.Call):
+            continue
+        try:
+            params = list(inspect.signature(resolve(node.func)).parameters.values())
+        except (TypeError, ValueError):
+            continue
+        defaults = {p.name: (False if p.name == "keepdims" and p.default is np._NoValue else p.default)
+                    for p in params if p.default is not inspect.Parameter.empty}
+        node.keywords = [k for k in node.keywords
+                         if not (k.arg in defaults and _equals_default(k.value, defaults[k.arg]))]
+        positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+        while node.args and len(node.args) <= len(positional):
+            param = positional[len(node.args) - 1]
+            if param.default is inspect.Parameter.empty or not _equals_default(node.args[-1], param.default):
+                break
+            node.args.pop()
+    return expr
+
+
+def _equals_default(node, default):
+    return (isinstance(node, gast.Constant) and type(node.value) is type(default)
+            and node.value == default) or (node_is_none(node) and default is None)
+
+
+def node_is_none(node):
+    return isinstance(node, gast.Constant) and node.value is None
+
+
+def resolver(namer, fs):
+    """A function from a call's function node to the object it names, or None."""
+    def resolve(func):
+        if isinstance(func, gast.Name):
+            if func.id in namer.env:
+                return namer.env[func.id]
+            try:
+                return fs.lookup(func.id)
+            except KeyError:
+                return None
+        if isinstance(func, gast.Attribute):
+            base = resolve(func.value)
+            return getattr(base, func.attr, None) if base is not None else None
+        return None
+    return resolve
+
+
+def result_shaped(unit, arg, result, operands):
+    """Whether operand ``arg`` surely has the shape of ``result``: the same shape
+    representative, both scalars, or every other operand a number or a scalar."""
+    if unit.shapes.same(arg, result) or (arg in unit.scalars and result in unit.scalars):
+        return True
+    others = [o for o in operands if not (isinstance(o, gast.Name) and o.id == arg)]
+    return all(_is_constant(o) or isinstance(o, gast.Name) and o.id in unit.scalars for o in others)

@@ -1,0 +1,177 @@
+"""The forward transform: each statement is followed by the statement computing its tangent.
+
+A normalized body becomes one sweep that computes the primal values and, next to each, the
+tangent (directional derivative) ``dy`` of every variable ``y`` that carries a derivative. No
+value needs saving: the tangent of a statement is computed right after it, while its
+operands still hold the values it read. Control flow is kept as it is.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+
+import gast
+
+from ..astutil import assign, call, const, load, names_loaded, store, target_names, tuple_
+from ..errors import MissingRule, NonDifferentiable
+from ..rules import registry
+from ..runtime import zeros_like
+from ..simplify.zeros import fold_zeros
+from .ops import carries, classify, operand_names
+from .templates import bind, drop_defaults, instantiate_forward, resolver, result_shaped
+
+
+class Forward:
+    def __init__(self, unit):
+        self.unit = unit
+        self.fs = unit.fs
+        self.namer = unit.namer
+        self.active = unit.active
+        self._resolve = resolver(unit.namer, unit.fs)
+
+    def tangent(self, name):
+        return self.namer.adjoint(name)
+
+    def block(self, stmts):
+        out = []
+        for s in stmts:
+            if isinstance(s, gast.Assign):
+                out.extend(_tag(self._assign(s), s))
+            elif isinstance(s, gast.If):
+                out.append(gast.copy_location(gast.If(test=s.test, body=self.block(s.body),
+                                                      orelse=self.block(s.orelse)), s))
+            elif isinstance(s, gast.For):
+                out.append(gast.copy_location(gast.For(target=s.target, iter=s.iter, body=self.block(s.body),
+                                                       orelse=[], type_comment=None), s))
+            elif isinstance(s, gast.While):
+                out.append(gast.copy_location(gast.While(test=s.test, body=self.block(s.body), orelse=[]), s))
+            else:
+                out.append(s)
+        return out
+
+    def _zero(self, name):
+        if name in self.unit.scalars:
+            return const(0.0)
+        return call(self.namer.bind("zeros_like", zeros_like), load(name))
+
+    def _assign(self, s):
+        target = s.targets[0]
+        op = classify(s.value)
+        self._check(op)
+        names = target_names(target)
+        if not any(n in self.active for n in names):
+            return [s]
+        if op.kind == "user" and operand_names(op) & self.active:
+            return [self._call_helper(s, op)]
+        if isinstance(target, gast.Tuple):
+            return [s] + [assign(self.tangent(n), self._zero(n)) for n in names if n in self.active]
+        t = target.id
+        if op.kind == "copy" and op.args[0].id in self.active:
+            return [s, assign(self.tangent(t), load(self.tangent(op.args[0].id)))]
+        if op.kind == "rule":
+            rule = registry.lookup_forward(op.rule.key)
+            if rule is None:
+                raise MissingRule(f"no forward-mode rule for {op.name}", self.fs.location(op.node),
+                                  "tapeless.forward_rule registers one; or use mode='reverse'")
+            value = self._tangent_expr(s, op, rule, t)
+            if value is not None:
+                preamble, expr = value
+                return [s] + preamble + [assign(self.tangent(t), expr)]
+        return [s, assign(self.tangent(t), self._zero(t))]
+
+    def _tangent_expr(self, s, op, rule, t):
+        try:
+            bindings = bind(rule, op)
+        except TypeError as exc:
+            raise NonDifferentiable(f"this call of {op.name} is not supported: {exc}",
+                                    self.fs.location(op.node)) from None
+        for p, variant in rule.variants.items():
+            if isinstance(bindings.get(p), gast.Constant):
+                rule = dataclasses.replace(rule, template=variant, variants={})
+        tangents = {}
+        for p, node in bindings.items():
+            if not carries(node, self.active):
+                continue
+            if not isinstance(node, gast.Name):
+                raise NonDifferentiable(f"argument {p!r} of {op.name} is a container of differentiated values",
+                                        self.fs.location(op.node), "pass the array itself")
+            tangents[p] = self.tangent(node.id)
+        preamble, expr = instantiate_forward(rule, bindings, t, tangents, self.namer)
+        expr = fold_zeros(expr, self._resolve)
+        if expr is None:
+            return None
+        return preamble, drop_defaults(self._lift(expr, t, bindings), self._resolve)
+
+    def _lift(self, expr, result, bindings):
+        """``lift(d, ans)`` is ``d`` where the operand surely has the result's shape."""
+        lift = _lift_fn()
+        operands = [n for n in bindings.values() if isinstance(n, (gast.Name, gast.Constant))]
+        by_tangent = {self.tangent(n.id): n.id for n in operands if isinstance(n, gast.Name)}
+        resolve, unit = self._resolve, self.unit
+
+        class Elide(gast.NodeTransformer):
+            def visit_Call(self, node):
+                self.generic_visit(node)
+                d = node.args[0] if node.args else None
+                if (resolve(node.func) is lift and isinstance(d, gast.Name) and d.id in by_tangent
+                        and result_shaped(unit, by_tangent[d.id], result, operands)):
+                    return d
+                return node
+
+        return Elide().visit(expr)
+
+    def _check(self, op):
+        act = operand_names(op) & self.active
+        if not act or not any(carries(n, self.active) for n in list(op.args) + list(op.keywords.values())):
+            return
+        if op.kind == "unknown":
+            raise MissingRule(
+                f"no derivative rule for {op.name}, which receives the differentiated value "
+                f"{', '.join(sorted(act))}", self.fs.location(op.node),
+                "tapeless.forward_rule registers one; or compute it from supported functions")
+        if op.kind == "container":
+            raise NonDifferentiable(
+                f"a tuple or list holding differentiated values ({', '.join(sorted(act))}) cannot be "
+                "differentiated yet", self.fs.location(op.node),
+                "keep the values in separate variables")
+
+    def _call_helper(self, s, op):
+        try:
+            bound = inspect.signature(op.func).bind(*op.args, **op.keywords)
+        except TypeError as exc:
+            raise NonDifferentiable(f"cannot call {op.name}: {exc}", self.fs.location(op.node)) from None
+        active_params = [p for p, node in bound.arguments.items()
+                         if not isinstance(node, tuple) and carries(node, self.active)]
+        for p in active_params:
+            if not isinstance(bound.arguments[p], gast.Name):
+                raise NonDifferentiable(f"argument {p!r} of {op.name} is a container of differentiated values",
+                                        self.fs.location(op.node), "pass each array as its own argument")
+        ref = self.unit.session.forward_helper(op.func, tuple(active_params), self.namer)
+        target = s.targets[0]
+        count = len(target.elts) if isinstance(target, gast.Tuple) else None
+        if ref.arity != count:
+            raise NonDifferentiable(f"{op.name} returns {'a tuple of %d values' % ref.arity if ref.arity else 'one value'}"
+                                    f", but the result is assigned to {count or 'one'} name(s)",
+                                    self.fs.location(op.node), "unpack a tuple where it is returned")
+        keywords = list(s.value.keywords) + [
+            gast.keyword(arg=ref.tangent_params[p], value=load(self.tangent(bound.arguments[p].id)))
+            for p in active_params]
+        names = target_names(target)
+        tangent_target = (store(self.tangent(names[0])) if count is None else
+                          tuple_([store(self.tangent(n)) for n in names], gast.Store()))
+        new = assign(tuple_([target, tangent_target], gast.Store()),
+                     gast.Call(func=load(ref.name), args=s.value.args, keywords=keywords))
+        return gast.copy_location(new, s)
+
+
+def _lift_fn():
+    from ..runtime import lift
+
+    return lift
+
+
+def _tag(code, s):
+    for c in code:
+        c.origin = getattr(s, "origin", s)
+    return code
