@@ -205,6 +205,17 @@ def prod_adjoint(g, x, axis=None, keepdims=False):
     return expand_reduced(g, x, axis, keepdims) * others
 
 
+def prod_adjoint_tangent(g, x, dx, axis=None, keepdims=False):
+    """How the adjoint of ``np.prod`` changes with ``x`` along ``dx`` (for second derivatives):
+    each product of the other elements changes by the sum of the other relative changes."""
+    x = np.asarray(x)
+    others = prod_adjoint(g, x, axis, keepdims)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        relative = dx / x
+    total = np.sum(relative, axis=axis, keepdims=True)
+    return others * (total - relative)
+
+
 def extremum_adjoint(g, x, ans, axis=None, keepdims=False):
     """Adjoint of ``np.max`` / ``np.min``: shared equally among the elements that tie."""
     if np.ndim(x) == 0:
@@ -250,6 +261,9 @@ def unshared(value, where):
             f"view or an argument): {where}", hint="write the update out, e.g. z = z + c, to make a new array")
 
 
+unshared.tapeless_nondifferentiable = True
+
+
 def make_seed(names, scalars=()):
     """A checker for one gradient function: it returns the adjoint of the output (1.0, or
     ones for a size-1 array) after checking that the output is a scalar and that the
@@ -278,6 +292,7 @@ def make_seed(names, scalars=()):
         return np.ones_like(value, dtype=np.result_type(value, np.float16))
 
     seed.check_args = check_args
+    seed.tapeless_nondifferentiable = check_args.tapeless_nondifferentiable = True
     return seed
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import gast
 
-from ..astutil import iter_nodes, target_names
+from ..astutil import iter_nodes, names_loaded, target_names
 from ..transform.ops import classify, operand_names
 
-_CARRIES = ("copy", "rule", "user", "unknown", "container")
+_CARRIES = ("copy", "rule", "user", "unknown", "container", "pop")
 
 
 def assignments(stmts):
@@ -19,17 +19,34 @@ def assignments(stmts):
             yield from assignments(getattr(s, field, []) or [])
 
 
+def _pushes(stmts):
+    """``(list name, pushed expression)`` of every ``stack.append(e)`` in ``stmts``."""
+    for s in stmts:
+        if (isinstance(s, gast.Expr) and isinstance(s.value, gast.Call)
+                and getattr(getattr(s.value, "callee", None), "kind", None) == "append"):
+            yield s.value.func.value.id, s.value.args[0]
+        for field in ("body", "orelse"):
+            yield from _pushes(getattr(s, field, []) or [])
+
+
 def active_variables(body, wrt) -> set:
-    """The variables that may depend on the parameters ``wrt`` (a fixed point over the body)."""
+    """The variables that may depend on the parameters ``wrt`` (a fixed point over the body).
+
+    A list used as a stack (``stack.append(e)``, ``x = stack.pop()``, in generated gradients)
+    carries a derivative when something pushed on it does, and so does what is popped."""
     active = set(wrt)
     stmts = list(assignments(body))
     ops = [classify(s.value) for s in stmts]
+    pushes = list(_pushes(body))
+    flows = [(target_names(s.targets[0]), operand_names(op)) for s, op in zip(stmts, ops)
+             if op.kind in _CARRIES]
+    flows += [([stack], names_loaded(value)) for stack, value in pushes]
     changed = True
     while changed:
         changed = False
-        for s, op in zip(stmts, ops):
-            if op.kind in _CARRIES and operand_names(op) & active:
-                for name in target_names(s.targets[0]):
+        for targets, sources in flows:
+            if sources & active:
+                for name in targets:
                     if name not in active:
                         active.add(name)
                         changed = True

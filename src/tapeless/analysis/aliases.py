@@ -33,8 +33,8 @@ def sharing_names(body, scalars=frozenset(), user_names=None) -> set:
         source = op.args[0] if op.args else None
         if not hasattr(target, "id") or getattr(source, "id", None) is None or source.id in scalars:
             continue
-        view = op.kind == "copy" or (op.rule is not None and (
-            op.rule.key in _VIEW_KEYS or any(op.rule.key is f for f in _VIEW_FUNCTIONS)))
+        view = op.kind == "copy" or (op.kind == "rule" and (
+            op.key in _VIEW_KEYS or any(op.key is f for f in _VIEW_FUNCTIONS)))
         if user_names is not None and source.id not in user_names:
             continue  # a temporary holds a fresh result that nothing else reads
         if view:

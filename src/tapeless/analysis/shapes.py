@@ -33,10 +33,11 @@ class Shapes:
         self.rep = {p: p for p in params}
         stmts = list(assignments(body))
         stores = Counter(n for s in stmts for n in _targets(s))
-        for p in params:
-            if stores[p]:
+        for p in params:  # the call binds each parameter once more
+            stores[p] += 1
+            if stores[p] > 1:
                 self.rep.pop(p, None)
-        self.once = {n for n, c in stores.items() if c == 1} | {p for p in params if not stores[p]}
+        self.once = {n for n, c in stores.items() if c == 1}
         for s in stmts:
             target = s.targets[0]
             if not isinstance(target, gast.Name) or stores[target.id] != 1:
@@ -56,7 +57,7 @@ class Shapes:
             return self._name_rep(op.args[0])
         if op.kind != "rule" or op.keywords:
             return None
-        key = op.rule.key
+        key = op.key
         if len(op.args) == 1 and (isinstance(key, np.ufunc) and key.nin == 1 or key in _UNARY_KEYS):
             return self._name_rep(op.args[0])
         if len(op.args) == 2 and (key in _BINARY_KEYS or isinstance(key, np.ufunc) and key.nin == 2):
@@ -90,7 +91,7 @@ _SCALAR_RESULT = {"len", "int", "float", "bool", "round"}
 
 
 def _math_rule(op):
-    key = op.rule.key if op.rule is not None else None
+    key = op.key if op.kind == "rule" else None
     return getattr(key, "__module__", None) == "math" or (
         op.kind == "nondiff" and op.name.startswith("math."))
 
@@ -100,7 +101,7 @@ def _elementwise(op):
         return True
     if op.kind != "rule" or op.keywords:
         return False
-    key = op.rule.key
+    key = op.key
     return key in _BINARY_KEYS or key in _UNARY_KEYS or (
         isinstance(key, np.ufunc) and len(op.args) == key.nin)
 
@@ -202,7 +203,7 @@ def _elementwise_names(node):
     if isinstance(node, gast.UnaryOp) and isinstance(node.op, (gast.USub, gast.UAdd)):
         return _elementwise_names(node.operand)
     if isinstance(node, gast.Call) and getattr(node, "callee", None) is not None and node.callee.kind == "rule":
-        key = node.callee.rule.key
+        key = node.callee.key
         if (isinstance(key, np.ufunc) and key.nin == len(node.args)) or key in _UNARY_KEYS or (
                 getattr(key, "__module__", None) == "math"):
             return set().union(*(_elementwise_names(a) for a in node.args)) if node.args else set()

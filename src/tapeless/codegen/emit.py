@@ -35,6 +35,8 @@ class Comments:
                 continue
             if origin is not None and origin is not last and not isinstance(s, (gast.If, gast.For, gast.While)):
                 text = describe(origin)
+                if text is not None and "(<tapeless" in text:
+                    text = None  # transformed generated code: its lines are the statements themselves
                 if text:
                     out.append(self.marker(text))
                 last = origin

@@ -88,9 +88,9 @@ class Desugar:
             else:
                 out = [_located(assign(e, v), s) for e, v in zip(elts, value.elts)]
             return self.block(out)
-        if isinstance(value, gast.Call) and getattr(value.callee, "kind", None) == "user" and all(
+        if isinstance(value, gast.Call) and getattr(value.callee, "kind", None) in ("user", "pop") and all(
                 isinstance(e, gast.Name) for e in elts):
-            return [s]  # a, b = helper(x): the helper's gradient returns a tuple
+            return [s]  # a, b = helper(x): the helper's gradient returns a tuple; a, b = stack.pop()
         tmp = self.namer.temp()
         out = [_located(assign(tmp, value), s)]
         for i, e in enumerate(elts):

@@ -20,10 +20,11 @@ _LIBRARY_PREFIXES = ("numpy", "math", "builtins", "scipy", "tapeless")
 
 @dataclass
 class Callee:
-    kind: str  # "rule", "nondiff", "user", "unknown"
+    kind: str  # "rule", "nondiff", "user", "unknown"; "append", "pop" for list stacks
     name: str  # as shown to the user
-    rule: object = None
+    rule: object = None  # the reverse rule (None when the key has a forward rule only)
     func: object = None  # the user function, for kind "user"
+    key: object = None  # the registry key
     method: bool = False  # x.sum(): the receiver is the first argument
 
 
@@ -43,6 +44,8 @@ def resolve(fs, tree) -> None:
 def _resolve_call(fs, func, locals_) -> Callee:
     path = dotted(func)
     if isinstance(func, gast.Attribute) and (path is None or path[0] in locals_):
+        if func.attr in ("append", "pop") and isinstance(func.value, gast.Name):
+            return Callee(func.attr, f".{func.attr}()", method=True)  # the stacks of generated code
         key = ("method", func.attr)
         return _from_registry(key, f".{func.attr}()", method=True)
     if path is None:
@@ -56,7 +59,9 @@ def _resolve_call(fs, func, locals_) -> Callee:
         return Callee("unknown", text)
     kind, rule = registry.lookup(obj)
     if kind is not None:
-        return Callee(kind, text, rule=rule)
+        return Callee(kind, text, rule=rule, key=obj)
+    if getattr(obj, "tapeless_nondifferentiable", False):  # checks made for one generated gradient
+        return Callee("nondiff", text)
     if isinstance(obj, types.FunctionType) and not (obj.__module__ or "").startswith(_LIBRARY_PREFIXES):
         return Callee("user", text, func=obj)
     return Callee("unknown", text)
@@ -64,4 +69,4 @@ def _resolve_call(fs, func, locals_) -> Callee:
 
 def _from_registry(key, text, method=False) -> Callee:
     kind, rule = registry.lookup(key)
-    return Callee(kind or "unknown", text, rule=rule, method=method)
+    return Callee(kind or "unknown", text, rule=rule, method=method, key=key)

@@ -9,7 +9,7 @@ import math
 
 import numpy as np
 
-from ..runtime import stop_gradient
+from ..runtime import stop_gradient, zeros_like
 from .registry import nondifferentiable
 
 nondifferentiable(
@@ -24,6 +24,8 @@ nondifferentiable(
     math.floor, math.ceil, math.trunc, math.isnan, math.isinf, math.isfinite, math.isclose,
     # explicit: the value passes, the derivative does not
     stop_gradient,
+    # what generated gradients call (so that they can be differentiated again)
+    zeros_like, builtins.reversed,
     # Python bookkeeping
     builtins.len, builtins.range, builtins.int, builtins.bool, builtins.round, builtins.isinstance,
     builtins.print, builtins.str, builtins.repr, builtins.type, builtins.enumerate, builtins.zip,

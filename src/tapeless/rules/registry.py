@@ -150,10 +150,11 @@ def _declare(keys):
 
 
 def lookup(key):
-    """``("rule", Rule)``, ``("nondiff", None)`` or ``(None, None)`` for an unknown key."""
+    """``("rule", reverse Rule or None)`` for a key with a rule in either mode,
+    ``("nondiff", None)``, or ``(None, None)`` for an unknown key."""
     try:
-        if key in _REVERSE:
-            return "rule", _REVERSE[key]
+        if key in _REVERSE or key in _FORWARD:
+            return "rule", _REVERSE.get(key)
         if key in _NONDIFF:
             return "nondiff", None
     except TypeError:  # an unhashable object

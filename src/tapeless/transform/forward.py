@@ -38,6 +38,8 @@ class Forward:
         for s in stmts:
             if isinstance(s, gast.Assign):
                 out.extend(_tag(self._assign(s), s))
+            elif isinstance(s, gast.Expr) and getattr(getattr(s.value, "callee", None), "kind", None) == "append":
+                out.extend(_tag(self._push(s), s))
             elif isinstance(s, gast.If):
                 out.append(gast.copy_location(gast.If(test=s.test, body=self.block(s.body),
                                                       orelse=self.block(s.orelse)), s))
@@ -55,6 +57,19 @@ class Forward:
             return const(0.0)
         return call(self.namer.bind("zeros_like", zeros_like), load(name))
 
+    def _push(self, s):
+        """``stack.append(e)`` pushes the tangent of ``e`` on the tangent stack."""
+        stack = s.value.func.value.id
+        if stack not in self.active:
+            return [s]
+        value = s.value.args[0]
+        elts = value.elts if isinstance(value, gast.Tuple) else [value]
+        tangents = [load(self.tangent(e.id)) if isinstance(e, gast.Name) and e.id in self.active
+                    else self._zero(e.id) if isinstance(e, gast.Name) else const(0.0) for e in elts]
+        pushed = tuple_(tangents) if isinstance(value, gast.Tuple) else tangents[0]
+        return [s, gast.Expr(value=call(gast.Attribute(value=load(self.tangent(stack)), attr="append",
+                                                       ctx=gast.Load()), pushed))]
+
     def _assign(self, s):
         target = s.targets[0]
         op = classify(s.value)
@@ -62,6 +77,14 @@ class Forward:
         names = target_names(target)
         if not any(n in self.active for n in names):
             return [s]
+        if op.kind == "pop":
+            stack = op.args[0].id
+            tangent_target = (store(self.tangent(target.id)) if isinstance(target, gast.Name) else
+                              tuple_([store(self.tangent(n)) for n in names], gast.Store()))
+            return [s, assign(tangent_target, call(gast.Attribute(value=load(self.tangent(stack)), attr="pop",
+                                                                  ctx=gast.Load())))]
+        if isinstance(s.value, gast.List) and not s.value.elts:  # stack = []
+            return [s, assign(self.tangent(target.id), gast.List(elts=[], ctx=gast.Load()))]
         if op.kind == "user" and operand_names(op) & self.active:
             return [self._call_helper(s, op)]
         if isinstance(target, gast.Tuple):
@@ -70,7 +93,7 @@ class Forward:
         if op.kind == "copy" and op.args[0].id in self.active:
             return [s, assign(self.tangent(t), load(self.tangent(op.args[0].id)))]
         if op.kind == "rule":
-            rule = registry.lookup_forward(op.rule.key)
+            rule = registry.lookup_forward(op.key)
             if rule is None:
                 raise MissingRule(f"no forward-mode rule for {op.name}", self.fs.location(op.node),
                                   "tapeless.forward_rule registers one; or use mode='reverse'")

@@ -12,10 +12,11 @@ from ..rules import registry
 
 @dataclass
 class Op:
-    kind: str  # "copy", "const", "rule", "nondiff", "user", "unknown", "container"
+    kind: str  # "copy", "const", "rule", "nondiff", "user", "unknown", "container", "append", "pop"
     node: object  # the value expression (for locations)
     name: str = ""
-    rule: object = None
+    rule: object = None  # the reverse rule, if any
+    key: object = None  # the registry key, for kind "rule"
     func: object = None
     args: list = field(default_factory=list)
     keywords: dict = field(default_factory=dict)
@@ -23,7 +24,7 @@ class Op:
 
 def _keyed(key, node, args, name):
     kind, rule = registry.lookup(key)
-    return Op(kind or "unknown", node, name or registry.display_name(key), rule=rule, args=args)
+    return Op(kind or "unknown", node, name or registry.display_name(key), rule=rule, key=key, args=args)
 
 
 _OP_TEXT = {"Add": "+", "Sub": "-", "Mult": "*", "Div": "/", "Pow": "**", "MatMult": "@",
@@ -50,7 +51,7 @@ def classify(value) -> Op:
         if callee.method:
             args = [value.func.value] + args
         keywords = {k.arg: k.value for k in value.keywords}
-        return Op(callee.kind, value, callee.name, rule=callee.rule, func=callee.func, args=args,
+        return Op(callee.kind, value, callee.name, rule=callee.rule, key=callee.key, func=callee.func, args=args,
                   keywords=keywords)
     if isinstance(value, gast.Subscript):
         return _keyed(("subscript",), value, [value.value, index_as_value(value.slice)], "indexing")
@@ -64,9 +65,13 @@ def classify(value) -> Op:
 
 
 def operand_names(op) -> set:
-    """Names an operation reads as operands (what activity flows through)."""
+    """Names an operation reads as operands that a derivative can flow through (for a rule,
+    only its differentiable parameters: ``unbroadcast(d, x)`` reads ``x`` for its shape)."""
+    nodes = list(op.args) + list(op.keywords.values())
+    if op.kind == "rule":
+        nodes = _flowing(op) or nodes
     names = set()
-    for node in list(op.args) + list(op.keywords.values()):
+    for node in nodes:
         for sub in iter_nodes(node):
             if isinstance(sub, gast.Name) and isinstance(sub.ctx, gast.Load):
                 names.add(sub.id)
@@ -108,3 +113,18 @@ def carries(node, active) -> bool:
     if isinstance(node, gast.IfExp):
         return carries(node.body, active) or carries(node.orelse, active)
     return any(isinstance(n, gast.Name) and n.id in active for n in iter_nodes(node))
+
+
+def _flowing(op):
+    """The argument nodes bound to the differentiable parameters of ``op``'s rule, or None."""
+    from .templates import bind, differentiable_params
+
+    rule = op.rule or registry.lookup_forward(op.key)
+    if rule is None:
+        return None
+    try:
+        bindings = bind(rule, op)
+    except TypeError:
+        return None  # the transform reports the bad call
+    params = differentiable_params(rule)
+    return [node for p, node in bindings.items() if p in params]

@@ -265,6 +265,9 @@ class Reverse:
 
     def _apply_rule(self, s, op, t, g, state, code):
         rule = op.rule
+        if rule is None:
+            raise MissingRule(f"no reverse-mode rule for {op.name}", self._where(op.node),
+                              "tapeless.reverse_rule registers one; or use mode='forward'")
         try:
             bindings = bind(rule, op)
         except TypeError as exc:

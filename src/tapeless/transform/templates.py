@@ -41,7 +41,12 @@ def parsed(template, implicit=frozenset()):
 
 
 def differentiable_params(rule):
-    """The parameters a rule gives a derivative for (those whose ``d<param>`` it assigns)."""
+    """The parameters a rule gives a derivative for: those whose ``d<param>`` a reverse template
+    assigns, or a forward template reads."""
+    if rule.fixed == ("ans",):
+        body, _, _ = parsed(rule.template, frozenset("d" + p for p in rule.params))
+        read = names_loaded(body)
+        return [p for p in rule.params if "d" + p in read]
     _, stored, _ = parsed(rule.template)
     return [p for p in rule.params if "d" + p in stored]
 

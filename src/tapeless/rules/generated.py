@@ -1,0 +1,100 @@
+"""Forward rules for the helpers that generated gradients call.
+
+They let tapeless differentiate a gradient it generated (forward over reverse: Hessians,
+Hessian-vector products, the gradient of a gradient). Most helpers are linear in the adjoint
+they receive; the others get their product rule here. A parameter that only gives a shape has
+no tangent term.
+"""
+
+from ..runtime import (cumsum_adjoint, dot_lhs, dot_rhs, expand_reduced, extremum_adjoint, index_adjoint,
+                       mean_adjoint, norm_adjoint, npdot_lhs, npdot_rhs, power_base_adjoint,
+                       power_exponent_adjoint, prod_adjoint, prod_adjoint_tangent, std_adjoint, unbroadcast,
+                       untranspose, var_adjoint)
+from .registry import forward_rule
+
+
+@forward_rule(unbroadcast)
+def unbroadcast_tangent(ans, d, x):
+    dans = unbroadcast(dd, x)
+
+
+@forward_rule(expand_reduced)
+def expand_reduced_tangent(ans, g, x, axis=None, keepdims=False):
+    dans = expand_reduced(dg, x, axis, keepdims)
+
+
+@forward_rule(mean_adjoint)
+def mean_adjoint_tangent(ans, g, x, axis=None, keepdims=False):
+    dans = mean_adjoint(dg, x, axis, keepdims)
+
+
+@forward_rule(index_adjoint)
+def index_adjoint_tangent(ans, g, x, index):
+    dans = index_adjoint(dg, x, index)
+
+
+@forward_rule(dot_lhs)
+def dot_lhs_tangent(ans, g, a, b):
+    dans = dot_lhs(dg, a, b) + dot_lhs(g, a, db)
+
+
+@forward_rule(dot_rhs)
+def dot_rhs_tangent(ans, g, a, b):
+    dans = dot_rhs(dg, a, b) + dot_rhs(g, da, b)
+
+
+@forward_rule(npdot_lhs)
+def npdot_lhs_tangent(ans, g, a, b):
+    dans = npdot_lhs(dg, a, b) + npdot_lhs(g, a, db)
+
+
+@forward_rule(npdot_rhs)
+def npdot_rhs_tangent(ans, g, a, b):
+    dans = npdot_rhs(dg, a, b) + npdot_rhs(g, da, b)
+
+
+@forward_rule(untranspose)
+def untranspose_tangent_rule(ans, g, axes=None):
+    dans = untranspose(dg, axes)
+
+
+@forward_rule(cumsum_adjoint)
+def cumsum_adjoint_tangent(ans, g, x, axis=None):
+    dans = cumsum_adjoint(dg, x, axis)
+
+
+@forward_rule(extremum_adjoint)
+def extremum_adjoint_tangent(ans, g, x, result, axis=None, keepdims=False):
+    dans = extremum_adjoint(dg, x, result, axis, keepdims)
+
+
+@forward_rule(var_adjoint)
+def var_adjoint_tangent(ans, g, x, axis=None, ddof=0, keepdims=False):
+    dans = var_adjoint(dg, x, axis, ddof, keepdims) + var_adjoint(g, dx, axis, ddof, keepdims)
+
+
+@forward_rule(std_adjoint)
+def std_adjoint_tangent(ans, g, x, result, axis=None, ddof=0, keepdims=False):
+    dans = (std_adjoint(dg, x, result, axis, ddof, keepdims) + std_adjoint(g, dx, result, axis, ddof, keepdims)
+            - std_adjoint(g * dresult / result, x, result, axis, ddof, keepdims))
+
+
+@forward_rule(norm_adjoint)
+def norm_adjoint_tangent(ans, g, x, result, ord=None, axis=None, keepdims=False):
+    dans = (norm_adjoint(dg, x, result, ord, axis, keepdims) + norm_adjoint(g, dx, result, ord, axis, keepdims)
+            - norm_adjoint(g * dresult / result, x, result, ord, axis, keepdims))
+
+
+@forward_rule(prod_adjoint)
+def prod_adjoint_tangent_rule(ans, g, x, axis=None, keepdims=False):
+    dans = prod_adjoint(dg, x, axis, keepdims) + prod_adjoint_tangent(g, x, dx, axis, keepdims)
+
+
+@forward_rule(power_base_adjoint)
+def power_base_adjoint_tangent(ans, g, a, b):
+    dans = power_base_adjoint(dg, a, b) + power_base_adjoint(g * b * da, a, b - 1)
+
+
+@forward_rule(power_exponent_adjoint)
+def power_exponent_adjoint_tangent(ans, g, result, a):
+    dans = power_exponent_adjoint(dg, result, a) + power_exponent_adjoint(g, dresult, a) + g * result * da / a
