@@ -10,7 +10,7 @@ import weakref
 
 import numpy as np
 
-from .errors import ArgumentError
+from .errors import ArgumentError, OutputError
 from .rules import registry
 from .runtime import fresh_tape, make_seed, zeros_like
 
@@ -139,7 +139,70 @@ def grad(func, wrt=0, mode="reverse"):
     """
     func = getattr(func, "__wrapped_function__", func)
     _check_mode(mode)
+    if getattr(func, "tapeless_forward", None) is not None:
+        return _second_forward(func, wrt)
+    if getattr(func, "tapeless_gradient", False):
+        mode = "forward"  # the gradient of a gradient (of a scalar): forward over reverse
     return _transform(func, wrt, "grad" if mode == "reverse" else "forward grad")
+
+
+def _second_forward(driver, wrt):
+    """``grad`` of a forward-mode gradient (of one scalar argument): forward over forward,
+    the generated tangent code transformed once more."""
+    func, names, jvp_fn = driver.tapeless_forward
+    if len(names) != 1 or tuple(_wrt_names(func, wrt)[0]) != tuple(names):
+        raise ArgumentError("the gradient of a forward-mode gradient is taken with respect to the same, "
+                            "single argument; use tapeless.hessian for several")
+    second = _transform(jvp_fn, names, "jvp")
+    inner = jvp_fn.tangent_params[names[0]]
+    outer = second.tangent_params[names[0]]
+    sig = inspect.signature(func)
+
+    def second_derivative(*args, **kwargs):
+        bound = sig.bind(*args, **kwargs)
+        bound.apply_defaults()
+        x = bound.arguments[names[0]]
+        if np.ndim(x) != 0:
+            raise OutputError(f"the gradient of {func.__qualname__} is not a scalar (its argument has shape "
+                              f"{np.shape(x)}), so it has no gradient; use tapeless.hessian")
+        (_, _), (_, d2) = second(*bound.args, **bound.kwargs, **{inner: 1.0, outer: 1.0})
+        return d2
+
+    second_derivative.source = second.source
+    return second_derivative
+
+
+def hessian(func, wrt=0):
+    """A function computing the Hessian of scalar ``func`` with respect to the argument ``wrt``
+    (shape ``x.shape + x.shape``), by forward mode over the generated reverse-mode gradient:
+    one tangent pass per element of the argument. Its ``.source`` is the generated code."""
+    func = getattr(func, "__wrapped_function__", func)
+    names, single = _wrt_names(func, wrt)
+    if not single:
+        raise ArgumentError("hessian takes one argument at a time (wrt is a position or a name)")
+    return jacobian(grad(func, wrt), names[0], mode="forward")
+
+
+def hvp(func, wrt=0):
+    """A function ``hvp_fn(*args, v)`` computing the Hessian-vector product ``H @ v`` of scalar
+    ``func`` with respect to the argument ``wrt``, without building the Hessian: one tangent
+    pass of forward mode over the generated reverse-mode gradient. ``v`` has the argument's
+    shape. Its ``.source`` is the generated code."""
+    func = getattr(func, "__wrapped_function__", func)
+    names, single = _wrt_names(func, wrt)
+    if not single:
+        raise ArgumentError("hvp takes one argument at a time (wrt is a position or a name)")
+    jvp_fn = _transform(grad(func, wrt), names, "jvp")
+    tangent = jvp_fn.tangent_params[names[0]]
+
+    def hvp_fn(*args):
+        if not args:
+            raise ArgumentError("hvp_fn takes the arguments of the function, then the vector v")
+        *primal, v = args
+        return jvp_fn(*primal, **{tangent: v})[1]
+
+    hvp_fn.source = jvp_fn.source
+    return hvp_fn
 
 
 def value_and_grad(func, wrt=0, mode="reverse"):
@@ -251,6 +314,7 @@ def forward_driver(func, names, single, jvp_fn, with_value):
 
     forward_grad.source = jvp_fn.source
     forward_grad.__name__ = f"{func.__name__}_forward_grad"
+    forward_grad.tapeless_forward = (func, names, jvp_fn)
     return forward_grad
 
 

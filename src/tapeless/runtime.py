@@ -53,9 +53,14 @@ def _like(d, x):
 
 
 def zeros_like(x):
-    """A zero adjoint for ``x``: ``0.0`` for a Python number, else a zero array of its shape."""
+    """A zero adjoint for ``x``: ``0.0`` for a Python number, else a zero array of its shape
+    (for a list or tuple, such as a saved stack, the same structure of zeros)."""
     if isinstance(x, (float, int)) and not isinstance(x, np.generic):
         return 0.0
+    if isinstance(x, (list, tuple)):
+        return type(x)(zeros_like(e) for e in x)
+    if x is None:
+        return None
     return np.zeros_like(x, dtype=np.result_type(x, np.float16))
 
 

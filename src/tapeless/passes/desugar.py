@@ -88,8 +88,8 @@ class Desugar:
             else:
                 out = [_located(assign(e, v), s) for e, v in zip(elts, value.elts)]
             return self.block(out)
-        if isinstance(value, gast.Call) and getattr(value.callee, "kind", None) in ("user", "pop") and all(
-                isinstance(e, gast.Name) for e in elts):
+        if isinstance(value, gast.Call) and getattr(value.callee, "kind", None) in ("user", "pop") and _names_only(
+                target):
             return [s]  # a, b = helper(x): the helper's gradient returns a tuple; a, b = stack.pop()
         tmp = self.namer.temp()
         out = [_located(assign(tmp, value), s)]
@@ -98,11 +98,25 @@ class Desugar:
             out.append(_located(assign(e, item), s))
         return self.block(out)
 
+    def _range_like(self, it):
+        """``it`` as a range expression (``range(...)``, a slice of one, ``reversed`` of one as
+        ``range(...)[::-1]``), or None."""
+        callee = getattr(it, "callee", None)
+        if isinstance(it, gast.Call) and callee is not None and callee.kind == "nondiff" and not it.keywords:
+            if callee.name == "range":
+                return it
+            if callee.name == "reversed" and len(it.args) == 1 and self._range_like(it.args[0]) is not None:
+                flipped = gast.Slice(lower=None, upper=None, step=const(-1))
+                return _located(gast.Subscript(value=self._range_like(it.args[0]), slice=flipped, ctx=gast.Load()), it)
+        if isinstance(it, gast.Subscript) and isinstance(it.slice, gast.Slice) and self._range_like(it.value) is not None:
+            return it
+        return None
+
     def for_(self, s):
         it = s.iter
         body = s.body
-        if isinstance(it, gast.Call) and getattr(it.callee, "kind", None) == "nondiff" and it.callee.name in (
-                "range",) and not it.keywords:
+        if self._range_like(it) is not None:
+            it = self._range_like(it)
             if not isinstance(s.target, gast.Name):
                 raise UnsupportedSyntax("a tuple target in a for over range", self.fs.location(s.target),
                                         "use one loop variable")
@@ -275,6 +289,13 @@ class LowerJumps:
             if f is not None and _sets(stmts, f):
                 flags.append(f)
         return flags
+
+
+def _names_only(target):
+    """A name, or a (nested) tuple of names."""
+    if isinstance(target, gast.Name):
+        return True
+    return isinstance(target, gast.Tuple) and all(_names_only(e) for e in target.elts)
 
 
 def _sets(stmts, name):

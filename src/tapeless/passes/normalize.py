@@ -73,9 +73,7 @@ class Normalize:
             self._origin = origin
             self.emit(_at(gast.While(test=s.test, body=body, orelse=[]), s))
         elif isinstance(s, gast.For):
-            it = s.iter
-            it = _at(gast.Call(func=it.func, args=[self.atom(a) for a in it.args], keywords=[]), it)
-            it.callee = s.iter.callee
+            it = self._range(s.iter)
             origin = self._origin
             body = self.block(s.body)
             self._origin = origin
@@ -92,6 +90,15 @@ class Normalize:
             self.emit(_at(gast.Return(value=value), s))
         else:  # break, assert, raise: not differentiated
             self.emit(s)
+
+    def _range(self, it):
+        """A range expression with its operands made atomic."""
+        if isinstance(it, gast.Subscript):
+            bounds = [self.atom(b) if b is not None else None for b in (it.slice.lower, it.slice.upper, it.slice.step)]
+            return _at(gast.Subscript(value=self._range(it.value), slice=gast.Slice(*bounds), ctx=gast.Load()), it)
+        new = _at(gast.Call(func=it.func, args=[self.atom(a) for a in it.args], keywords=[]), it)
+        new.callee = it.callee
+        return new
 
     def atom(self, expr):
         """``expr`` as a name or constant, emitting a temporary when needed."""

@@ -57,6 +57,12 @@ class Forward:
             return const(0.0)
         return call(self.namer.bind("zeros_like", zeros_like), load(name))
 
+    def _tangent_target(self, target):
+        """Where the tangents of an assignment's targets go, in the same (nested) structure."""
+        if isinstance(target, gast.Tuple):
+            return tuple_([self._tangent_target(e) for e in target.elts], gast.Store())
+        return store(self.tangent(target.id))
+
     def _push(self, s):
         """``stack.append(e)`` pushes the tangent of ``e`` on the tangent stack."""
         stack = s.value.func.value.id
@@ -79,10 +85,8 @@ class Forward:
             return [s]
         if op.kind == "pop":
             stack = op.args[0].id
-            tangent_target = (store(self.tangent(target.id)) if isinstance(target, gast.Name) else
-                              tuple_([store(self.tangent(n)) for n in names], gast.Store()))
-            return [s, assign(tangent_target, call(gast.Attribute(value=load(self.tangent(stack)), attr="pop",
-                                                                  ctx=gast.Load())))]
+            return [s, assign(self._tangent_target(target), call(gast.Attribute(
+                value=load(self.tangent(stack)), attr="pop", ctx=gast.Load())))]
         if isinstance(s.value, gast.List) and not s.value.elts:  # stack = []
             return [s, assign(self.tangent(target.id), gast.List(elts=[], ctx=gast.Load()))]
         if op.kind == "user" and operand_names(op) & self.active:
@@ -180,10 +184,7 @@ class Forward:
         keywords = list(s.value.keywords) + [
             gast.keyword(arg=ref.tangent_params[p], value=load(self.tangent(bound.arguments[p].id)))
             for p in active_params]
-        names = target_names(target)
-        tangent_target = (store(self.tangent(names[0])) if count is None else
-                          tuple_([store(self.tangent(n)) for n in names], gast.Store()))
-        new = assign(tuple_([target, tangent_target], gast.Store()),
+        new = assign(tuple_([target, self._tangent_target(target)], gast.Store()),
                      gast.Call(func=load(ref.name), args=s.value.args, keywords=keywords))
         return gast.copy_location(new, s)
 

@@ -76,6 +76,9 @@ class Reverse:
             elif isinstance(s, gast.While):
                 out.extend(self._forward_loop(s, loops))
             else:
+                if isinstance(s, gast.Expr) and isinstance(s.value, gast.Call) and getattr(
+                        s.value.callee if hasattr(s.value, "callee") else None, "kind", None) == "append":
+                    self._check(s, classify(s.value))
                 out.append(s)
         return out
 
@@ -127,6 +130,11 @@ class Reverse:
                 f"{self._depends(act)}", self._where(op.node),
                 "tapeless.rules.reverse_rule registers one; or compute it from supported functions; "
                 "see docs/supported.md")
+        if op.kind in ("pop", "append"):
+            raise NonDifferentiable(
+                "reverse mode through the saved stack of a generated gradient is not supported",
+                self._where(op.node), "differentiate a gradient in forward mode (tapeless.grad of a gradient, "
+                "tapeless.hessian and tapeless.hvp do)")
         if op.kind == "container":
             raise NonDifferentiable(
                 f"a tuple or list holding differentiated values ({self._depends(act)}) cannot be "
