@@ -34,6 +34,7 @@ def f_atan(x): return math.atan(x) * 1.5
 def f_atan2(y, x): return math.atan2(y, x)
 def f_hypot(x, y): return math.hypot(x, y)
 def f_fabs(x): return math.fabs(x) * 1.5
+def f_copysign(x, y): return math.copysign(x, y) * 1.5 + math.copysign(2.0, x) * y
 def f_float(x): return float(x) * 1.5
 def f_float_of_array(x): return float(np.sum(x * np.array([1.0, -2.0, 3.0])))
 def f_float_of_item(x): return float(x[1]) * 3.0
@@ -77,6 +78,8 @@ CASES = [
     case(math.hypot, f_hypot, 1.5, -2.5, wrt=(0, 1)),
     case(math.fabs, f_fabs, -1.5),
     case(math.fabs, f_fabs, 1.5),
+    case(math.copysign, f_copysign, 1.5, -0.5, wrt=(0, 1)),
+    case(math.copysign, f_copysign, -1.5, 0.5, wrt=(0, 1)),
     case(float, f_float, 1.5),
     case(float, f_float_of_array, np.array([0.5, 1.5, -2.0])),
     case(float, f_float_of_item, np.array([0.5, 1.5, -2.0])),
@@ -159,6 +162,8 @@ def z_loop(x):
         total = total + a * b
     for j in range(len(x)):
         print(j)
+    for k in reversed(range(2)):
+        total = total + x[k] * k
     return total
 
 
@@ -186,8 +191,8 @@ X4 = np.array([0.5, -1.0, 2.0, 3.0])
 
 
 def test_loop_bookkeeping_builtins_contribute_zero(capsys):
-    # total = sum_i x[i] i + sum_i x[i] x[n-1-i]  =>  d/dx[k] = k + 2 x[n-1-k]
-    expected = np.arange(4.0) + 2 * X4[::-1]
+    # total = sum_i x[i] i + sum_i x[i] x[n-1-i] + x[1]  =>  d/dx[k] = k + 2 x[n-1-k] (+ 1 for k = 1)
+    expected = np.arange(4.0) + 2 * X4[::-1] + np.array([0.0, 1.0, 0.0, 0.0])
     np.testing.assert_allclose(tapeless.grad(z_loop)(X4), expected, rtol=1e-12)
     assert capsys.readouterr().out == "0\n1\n2\n3\n"   # print runs once, in the forward sweep
 
@@ -200,5 +205,5 @@ def test_enumerate_of_zip():   # regression (before 4324aa0: TypeError, len() of
 def test_every_math_and_builtin_nondifferentiable_function_has_a_case():
     mine = {k for k in registry.registered()["nondifferentiable"]
             if not isinstance(k, tuple) and getattr(k, "__module__", None) in ("math", "builtins")}
-    covered = {k for keys, *_ in NONDIFF for k in keys} | {enumerate, zip, range, print}   # z_loop
+    covered = {k for keys, *_ in NONDIFF for k in keys} | {enumerate, zip, range, print, reversed}   # z_loop
     assert mine - covered == set()

@@ -205,15 +205,18 @@ REVERSE = [parse, check_syntax, resolve_calls, desugar, lower_jumps, normalize, 
 
 def forward(w):
     w.fwd = Forward(w).block(w.body)
+    # a parameter not differentiated but later carrying a derivative (x, y = y, x) starts at zero
+    w.fwd = [assign(w.namer.adjoint(p), _tangent_of(w, load(p), zero=True))
+             for p in w.params if p in w.active and p not in w.wrt] + w.fwd
     outputs = w.result.elts if isinstance(w.result, gast.Tuple) else [w.result]
     w.tangent_result = [_tangent_of(w, o) for o in outputs]
 
 
-def _tangent_of(w, node):
+def _tangent_of(w, node, zero=False):
     """The tangent of a returned atom: its tangent name, a tuple of them, or a zero."""
     if isinstance(node, gast.Tuple):
         return tuple_([_tangent_of(w, e) for e in node.elts])
-    if isinstance(node, gast.Name) and node.id in w.active:
+    if isinstance(node, gast.Name) and node.id in w.active and not zero:
         return load(w.namer.adjoint(node.id))
     if isinstance(node, gast.Name) and node.id not in w.scalars:
         return call(w.namer.bind("zeros_like", zeros_like), load(node.id))
@@ -224,7 +227,7 @@ def simplify_tangents(w):
     result = names_loaded(w.result) | names_loaded(w.tangent_result)
     primal = set(w.params) | names_stored(w.body)
     w.fwd = fold(w.fwd)
-    w.fwd = propagate_copies(w.fwd, protected=frozenset(primal))
+    w.fwd = propagate_copies(w.fwd, protected=frozenset(primal), keep=result)
     w.fwd = dead_code(w.fwd, keep=result)
     w.fwd = inline_temporaries(w.fwd, w.namer.taken - w.locals, keep=result)
 

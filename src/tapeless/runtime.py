@@ -82,6 +82,25 @@ def power_base_adjoint(g, a, b):
         return np.where(b == 0, 0.0, g * b * np.power(a, b - 1.0))
 
 
+def power_base_curvature(g, a, b, da):
+    """How ``power_base_adjoint(g, a, b)`` changes along ``da``: ``g b (b-1) a**(b-2) da``, and 0
+    where ``b`` is 0 or 1 (the first derivative is constant there)."""
+    if np.ndim(b) == 0 and np.ndim(a) == 0:
+        return g * b * (b - 1) * a ** (b - 2) * da if b * (b - 1) != 0 else 0.0 * g * da
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(b * (b - 1) == 0, 0.0, g * b * (b - 1) * np.power(a, b - 2.0) * da)
+
+
+def power_base_exponent_tangent(g, a, b, db):
+    """How ``power_base_adjoint(g, a, b)`` changes along ``db``: ``g db a**(b-1) (1 + b log a)``,
+    0 where ``a == 0``."""
+    if np.ndim(b) == 0 and np.ndim(a) == 0 and np.ndim(db) == 0:
+        return g * db * a ** (b - 1) * (1 + b * np.log(a)) if a != 0 else 0.0 * g * db
+    with np.errstate(divide="ignore", invalid="ignore"):
+        safe = np.where(a == 0, 1.0, a)
+        return np.where(a == 0, 0.0, g * db * np.power(safe, b - 1.0) * (1 + b * np.log(safe)))
+
+
 def power_exponent_adjoint(g, ans, a):
     """Adjoint of ``b`` in ``a ** b``: ``g * a ** b * log(a)``, and 0 where ``a == 0``."""
     if np.ndim(a) == 0 and np.ndim(ans) == 0:
@@ -376,10 +395,16 @@ def untranspose_tangent(d, ans, axes):
     return np.transpose(d, axes)
 
 
-# helpers linear in their first argument: a zero tangent there makes the whole term zero
-for _helper in (lift, extremum_tangent, prod_tangent, norm_tangent, var_tangent, untranspose_tangent,
-                power_base_adjoint, power_exponent_adjoint, unbroadcast, expand_reduced, mean_adjoint,
-                index_adjoint, dot_lhs, dot_rhs, npdot_lhs, npdot_rhs, untranspose, cumsum_adjoint,
-                var_adjoint, std_adjoint, extremum_adjoint, prod_adjoint, norm_adjoint):
-    _helper.linear_in_first = True
-del _helper
+# Positions in which each helper is linear: a zero tangent there makes the whole term zero
+# (forward mode folds such terms away).
+_LINEAR_IN = {
+    lift: (0,), extremum_tangent: (0,), prod_tangent: (0,), norm_tangent: (0, 1), var_tangent: (0, 1),
+    untranspose_tangent: (0,), power_base_adjoint: (0,), power_exponent_adjoint: (0,), unbroadcast: (0,),
+    expand_reduced: (0,), mean_adjoint: (0,), index_adjoint: (0,), dot_lhs: (0, 2), dot_rhs: (0, 1),
+    npdot_lhs: (0, 2), npdot_rhs: (0, 1), untranspose: (0,), cumsum_adjoint: (0,), var_adjoint: (0, 1),
+    std_adjoint: (0, 1), extremum_adjoint: (0,), prod_adjoint: (0,), norm_adjoint: (0, 1),
+    prod_adjoint_tangent: (0, 2), power_base_curvature: (0, 3), power_base_exponent_tangent: (0, 3),
+}
+for _helper, _positions in _LINEAR_IN.items():
+    _helper.linear_in = _positions
+del _helper, _positions

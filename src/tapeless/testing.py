@@ -55,8 +55,8 @@ def numerical_grad(f, args, index=0, h=1e-6, kwargs=None):
     return out
 
 
-def check_grads(f, args, wrt=0, kwargs=None, *, modes=("rev", "fwd"), directions=3, h=1e-6, rtol=1e-6,
-                atol=1e-8, seed=0, gradient=None):
+def check_grads(f, args, wrt=0, kwargs=None, *, modes=("rev", "fwd"), order=1, directions=3, h=1e-6,
+                rtol=1e-6, atol=1e-8, seed=0, gradient=None):
     """Check the tapeless gradient of ``f`` at ``args`` against central finite differences.
 
     ``wrt`` is as for :func:`tapeless.grad`. For each differentiated argument, ``directions``
@@ -66,12 +66,23 @@ def check_grads(f, args, wrt=0, kwargs=None, *, modes=("rev", "fwd"), directions
     arguments are not modified. Raises :class:`GradientMismatch` on failure and returns the
     gradient(s).
 
+    ``order=2`` also checks second derivatives: the Hessian-vector product of forward mode
+    over the generated gradient against central differences of the gradient, in random
+    directions (rtol 1e-5).
+
     ``modes`` says which gradients to check: ``"rev"`` (reverse mode) and ``"fwd"`` (forward
     mode, one tangent pass per input element). With both, they must also agree with each other
     to about 1e-12 in random directions (the dot-product test ``<J u, 1> == <u, J^T 1>``).
     ``gradient`` (optional) is a gradient function to check instead; by default
     ``tapeless.grad``. Returns the (reverse-mode, if checked) gradient.
     """
+    if order == 2:
+        result = check_grads(f, args, wrt, kwargs, modes=modes, directions=directions, h=h, rtol=rtol,
+                             atol=atol, seed=seed, gradient=gradient)
+        _check_second_order(f, args, wrt, kwargs or {}, directions, seed)
+        return result
+    if order != 1:
+        raise ValueError("order is 1 or 2")
     if gradient is None and len(modes) > 1:
         results = [check_grads(f, args, wrt, kwargs, modes=(m,), directions=directions, h=h, rtol=rtol,
                                atol=atol, seed=seed) for m in modes]
@@ -147,3 +158,42 @@ def _dot_product_test(f, wrt, results, seed, tol=1e-10):
         scale = max(1.0, *(abs(d) for d in dots))
         if max(dots) - min(dots) > tol * scale:
             raise GradientMismatch(f"reverse and forward mode disagree: <grad, u> = {dots}")
+
+
+def _check_second_order(f, args, wrt, kwargs, directions, seed, h=1e-5, rtol=1e-5, atol=1e-7):
+    """``H v`` from forward over reverse against central differences of the gradient."""
+    from .api import _transform
+
+    func = getattr(f, "__wrapped_function__", f)
+    names, _ = _wrt_names(func, wrt)
+    params = list(inspect.signature(func).parameters)
+    rng = np.random.default_rng(seed + 2)
+    for name in names:
+        gradient = _grad(func, name)
+        jvp_fn = _transform(gradient, (name,), "jvp")
+        if name in kwargs:
+            x = kwargs[name]
+
+            def at(value, _name=name):
+                return gradient(*args, **{**kwargs, _name: value})
+        else:
+            index = params.index(name)
+            x = args[index]
+
+            def at(value, _index=index):
+                return gradient(*args[:_index], value, *args[_index + 1:], **kwargs)
+        x = _as_float(x)
+        for _ in range(directions):
+            v = rng.normal(size=np.shape(x))
+            v = v / (np.linalg.norm(v) or 1.0) if np.shape(x) else float(np.sign(v) or 1.0)
+            _, hv = jvp_fn(*args, **kwargs, **{jvp_fn.tangent_params[name]: v})
+            approx = (np.asarray(at(_shift(x, v, h)), dtype=np.float64)
+                      - np.asarray(at(_shift(x, v, -h)), dtype=np.float64)) / (2 * h)
+            if np.shape(hv) != np.shape(x):
+                raise GradientMismatch(f"second order wrt {name!r}: H v has shape {np.shape(hv)}, not {np.shape(x)}")
+            u = rng.normal(size=np.shape(x))
+            exact, fd = float(np.sum(np.asarray(hv) * u)), float(np.sum(approx * u))
+            if not abs(exact - fd) <= atol + rtol * max(abs(exact), abs(fd), 1.0):
+                raise GradientMismatch(
+                    f"second derivative wrt {name!r} disagrees with central differences of the gradient: "
+                    f"<u, H v> = {exact!r} from forward over reverse, {fd!r} from differences")

@@ -7,7 +7,7 @@ import gast
 from ..astutil import iter_nodes, names_loaded, target_names
 from ..transform.ops import classify, operand_names
 
-_CARRIES = ("copy", "rule", "user", "unknown", "container", "pop")
+_CARRIES = ("copy", "rule", "user", "unknown", "container")
 
 
 def assignments(stmts):
@@ -33,7 +33,9 @@ def active_variables(body, wrt) -> set:
     """The variables that may depend on the parameters ``wrt`` (a fixed point over the body).
 
     A list used as a stack (``stack.append(e)``, ``x = stack.pop()``, in generated gradients)
-    carries a derivative when something pushed on it does, and so does what is popped."""
+    carries a derivative when something pushed on it does. A pop restores a variable's own
+    earlier value, so it changes no variable's activity, except for a name only pops assign
+    (what another function pushed), which carries a derivative when its stack does."""
     active = set(wrt)
     stmts = list(assignments(body))
     ops = [classify(s.value) for s in stmts]
@@ -41,6 +43,10 @@ def active_variables(body, wrt) -> set:
     flows = [(target_names(s.targets[0]), operand_names(op)) for s, op in zip(stmts, ops)
              if op.kind in _CARRIES]
     flows += [([stack], names_loaded(value)) for stack, value in pushes]
+    # a name assigned only by pops holds what another function pushed (a helper's tape)
+    others = {n for s, op in zip(stmts, ops) if op.kind != "pop" for n in target_names(s.targets[0])}
+    flows += [([n for n in target_names(s.targets[0]) if n not in others], {op.args[0].id})
+              for s, op in zip(stmts, ops) if op.kind == "pop"]
     changed = True
     while changed:
         changed = False

@@ -6,49 +6,50 @@ they receive; the others get their product rule here. A parameter that only give
 no tangent term.
 """
 
-from ..runtime import (cumsum_adjoint, dot_lhs, dot_rhs, expand_reduced, extremum_adjoint, index_adjoint,
-                       mean_adjoint, norm_adjoint, npdot_lhs, npdot_rhs, power_base_adjoint,
-                       power_exponent_adjoint, prod_adjoint, prod_adjoint_tangent, std_adjoint, unbroadcast,
-                       untranspose, var_adjoint)
+from ..runtime import (cumsum_adjoint, dot_lhs, dot_rhs, expand_reduced, extremum_adjoint, extremum_tangent,
+                       index_adjoint, lift, mean_adjoint, norm_adjoint, npdot_lhs, npdot_rhs, power_base_adjoint,
+                       power_base_curvature, power_base_exponent_tangent, power_exponent_adjoint, prod_adjoint,
+                       prod_adjoint_tangent, std_adjoint, unbroadcast, untranspose, untranspose_tangent,
+                       var_adjoint, var_tangent)
 from .registry import forward_rule
 
 
-@forward_rule(unbroadcast)
+@forward_rule(unbroadcast, shape_only=("x",))
 def unbroadcast_tangent(ans, d, x):
     dans = unbroadcast(dd, x)
 
 
-@forward_rule(expand_reduced)
+@forward_rule(expand_reduced, shape_only=("x",))
 def expand_reduced_tangent(ans, g, x, axis=None, keepdims=False):
     dans = expand_reduced(dg, x, axis, keepdims)
 
 
-@forward_rule(mean_adjoint)
+@forward_rule(mean_adjoint, shape_only=("x",))
 def mean_adjoint_tangent(ans, g, x, axis=None, keepdims=False):
     dans = mean_adjoint(dg, x, axis, keepdims)
 
 
-@forward_rule(index_adjoint)
+@forward_rule(index_adjoint, shape_only=("x",))
 def index_adjoint_tangent(ans, g, x, index):
     dans = index_adjoint(dg, x, index)
 
 
-@forward_rule(dot_lhs)
+@forward_rule(dot_lhs, shape_only=("a",))
 def dot_lhs_tangent(ans, g, a, b):
     dans = dot_lhs(dg, a, b) + dot_lhs(g, a, db)
 
 
-@forward_rule(dot_rhs)
+@forward_rule(dot_rhs, shape_only=("b",))
 def dot_rhs_tangent(ans, g, a, b):
     dans = dot_rhs(dg, a, b) + dot_rhs(g, da, b)
 
 
-@forward_rule(npdot_lhs)
+@forward_rule(npdot_lhs, shape_only=("a",))
 def npdot_lhs_tangent(ans, g, a, b):
     dans = npdot_lhs(dg, a, b) + npdot_lhs(g, a, db)
 
 
-@forward_rule(npdot_rhs)
+@forward_rule(npdot_rhs, shape_only=("b",))
 def npdot_rhs_tangent(ans, g, a, b):
     dans = npdot_rhs(dg, a, b) + npdot_rhs(g, da, b)
 
@@ -58,12 +59,12 @@ def untranspose_tangent_rule(ans, g, axes=None):
     dans = untranspose(dg, axes)
 
 
-@forward_rule(cumsum_adjoint)
+@forward_rule(cumsum_adjoint, shape_only=("x",))
 def cumsum_adjoint_tangent(ans, g, x, axis=None):
     dans = cumsum_adjoint(dg, x, axis)
 
 
-@forward_rule(extremum_adjoint)
+@forward_rule(extremum_adjoint, shape_only=("x", "result"))
 def extremum_adjoint_tangent(ans, g, x, result, axis=None, keepdims=False):
     dans = extremum_adjoint(dg, x, result, axis, keepdims)
 
@@ -92,9 +93,33 @@ def prod_adjoint_tangent_rule(ans, g, x, axis=None, keepdims=False):
 
 @forward_rule(power_base_adjoint)
 def power_base_adjoint_tangent(ans, g, a, b):
-    dans = power_base_adjoint(dg, a, b) + power_base_adjoint(g * b * da, a, b - 1)
+    dans = (power_base_adjoint(dg, a, b) + power_base_curvature(g, a, b, da)
+            + power_base_exponent_tangent(g, a, b, db))
 
 
 @forward_rule(power_exponent_adjoint)
 def power_exponent_adjoint_tangent(ans, g, result, a):
     dans = power_exponent_adjoint(dg, result, a) + power_exponent_adjoint(g, dresult, a) + g * result * da / a
+
+
+
+# -- the helpers of forward mode (forward over forward) ---------------------------------------
+
+@forward_rule(lift, shape_only=("result",))
+def lift_tangent(ans, d, result):
+    dans = lift(dd, result)
+
+
+@forward_rule(extremum_tangent, shape_only=("x", "result"))
+def extremum_tangent_tangent(ans, d, x, result, axis=None, keepdims=False):
+    dans = extremum_tangent(dd, x, result, axis, keepdims)
+
+
+@forward_rule(var_tangent)
+def var_tangent_tangent(ans, d, x, axis=None, ddof=0, keepdims=False):
+    dans = var_tangent(dd, x, axis, ddof, keepdims) + var_tangent(d, dx, axis, ddof, keepdims)
+
+
+@forward_rule(untranspose_tangent, shape_only=("result",))
+def untranspose_tangent_tangent(ans, d, result, axes):
+    dans = untranspose_tangent(dd, result, axes)

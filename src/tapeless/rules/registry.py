@@ -34,6 +34,7 @@ class Rule:
     template: object
     variants: dict = field(default_factory=dict)  # parameter -> template used when it is a constant
     fixed: tuple = _FIXED  # the leading template parameters that are not the primitive's
+    shape_only: tuple = ()  # parameters read only for their shape: no derivative flows through them
     signature: inspect.Signature = field(init=False)
 
     def __post_init__(self):
@@ -104,18 +105,21 @@ def reverse_rule(*keys, constant=None):
 _FORWARD: dict = {}
 
 
-def forward_rule(*keys, constant=None):
+def forward_rule(*keys, constant=None, shape_only=()):
     """Register the decorated template as the forward (tangent) rule of each key.
 
     A forward template's parameters are ``ans`` and then the primitive's own parameters; its
     body reads ``d<param>``, the tangent of each parameter, and assigns ``dans``, the tangent
     of the result. The tangent of an argument that carries no derivative is zero: terms with
-    it fold away. ``constant`` is as for :func:`reverse_rule`.
+    it fold away. ``constant`` is as for :func:`reverse_rule`. ``shape_only`` names parameters
+    the function reads only for their shape (or piecewise-constant masks): a derivative reaching
+    them is ignored; one reaching any other parameter without a tangent term is refused.
     """
 
     def register(template):
         for key in keys:
-            _FORWARD[key] = Rule(key, display_name(key), template, dict(constant or {}), fixed=("ans",))
+            _FORWARD[key] = Rule(key, display_name(key), template, dict(constant or {}), fixed=("ans",),
+                                 shape_only=tuple(shape_only))
         _generation[0] += 1
         return template
 

@@ -110,6 +110,12 @@ def fabs(ans, g, x):
     dx = g * math.copysign(1.0, x)
 
 
+@reverse_rule(math.copysign)
+def copysign(ans, g, x, y):
+    dx = g * math.copysign(1.0, x) * math.copysign(1.0, y)
+    dy = 0.0 * g  # the sign of y: piecewise constant
+
+
 @reverse_rule(builtins.float)
 def to_float(ans, g, x):
     dx = unbroadcast(g, x)
@@ -227,6 +233,11 @@ def hypot_tangent(ans, x, y):
 @forward_rule(math.fabs)
 def fabs_tangent(ans, x):
     dans = dx * math.copysign(1.0, x)
+
+
+@forward_rule(math.copysign)
+def copysign_tangent(ans, x, y):
+    dans = dx * math.copysign(1.0, x) * math.copysign(1.0, y) + 0.0 * dy
 
 
 @forward_rule(builtins.float)

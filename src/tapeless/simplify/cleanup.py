@@ -112,10 +112,12 @@ def _sweep(stmts, live_out, removable, apply):
     return out, live
 
 
-def propagate_copies(stmts, protected=frozenset()):
+def propagate_copies(stmts, protected=frozenset(), keep=()):
     """``a = b; ... use(a)`` becomes ``use(b)`` and ``t = e; a = t`` becomes ``a = e``,
-    where that changes no value (single assignments, in one block)."""
+    where that changes no value (single assignments, in one block). ``keep``: names read
+    after ``stmts``."""
     facts = _Facts(stmts)
+    facts.loads.update(keep)
     while _propagate_block(stmts, facts, protected):
         pass
     return stmts

@@ -60,12 +60,12 @@ class _FoldZeros(gast.NodeTransformer):
 
     def visit_Call(self, node):
         self.generic_visit(node)
-        if len(node.args) >= 2 and _is_zero(node.args[1]) and self.resolve(node.func) in _BILINEAR:
-            return node.args[1]
-        if node.args and _is_zero(node.args[0]):
-            obj = self.resolve(node.func)
-            if obj in _LINEAR_FIRST or getattr(obj, "linear_in_first", False):
-                return node.args[0]
+        obj = self.resolve(node.func)
+        positions = getattr(obj, "linear_in", None) or ((0, 1) if obj in _BILINEAR else (0,) if (
+            obj in _LINEAR_FIRST) else ())
+        for i in positions:
+            if i < len(node.args) and _is_zero(node.args[i]):
+                return node.args[i]
         if getattr(self.resolve(node.func), "__name__", None) == "where" and len(node.args) == 3 and (
                 _is_zero(node.args[1]) and _is_zero(node.args[2])):
             return node.args[1]

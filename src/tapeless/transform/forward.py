@@ -19,7 +19,7 @@ from ..rules import registry
 from ..runtime import zeros_like
 from ..simplify.zeros import fold_zeros
 from .ops import carries, classify, operand_names
-from .templates import bind, drop_defaults, instantiate_forward, resolver, result_shaped
+from .templates import bind, differentiable_params, drop_defaults, instantiate_forward, resolver, result_shaped
 
 
 class Forward:
@@ -81,12 +81,11 @@ class Forward:
         op = classify(s.value)
         self._check(op)
         names = target_names(target)
+        if op.kind == "pop" and op.args[0].id in self.active:  # every push had a tangent: pop it too
+            return [s, assign(self._tangent_target(target), call(gast.Attribute(
+                value=load(self.tangent(op.args[0].id)), attr="pop", ctx=gast.Load())))]
         if not any(n in self.active for n in names):
             return [s]
-        if op.kind == "pop":
-            stack = op.args[0].id
-            return [s, assign(self._tangent_target(target), call(gast.Attribute(
-                value=load(self.tangent(stack)), attr="pop", ctx=gast.Load())))]
         if isinstance(s.value, gast.List) and not s.value.elts:  # stack = []
             return [s, assign(self.tangent(target.id), gast.List(elts=[], ctx=gast.Load()))]
         if op.kind == "user" and operand_names(op) & self.active:
@@ -117,9 +116,15 @@ class Forward:
             if isinstance(bindings.get(p), gast.Constant):
                 rule = dataclasses.replace(rule, template=variant, variants={})
         tangents = {}
+        flowing = differentiable_params(rule)
         for p, node in bindings.items():
-            if not carries(node, self.active):
+            if not carries(node, self.active) or p in rule.shape_only:
                 continue
+            if p not in flowing:
+                raise NonDifferentiable(
+                    f"{op.name} is not differentiated (in forward mode) with respect to its argument {p!r}, "
+                    f"which depends on {', '.join(sorted(names_loaded(node) & self.active))}",
+                    self.fs.location(op.node), "make that argument a constant, or use mode='reverse'")
             if not isinstance(node, gast.Name):
                 raise NonDifferentiable(f"argument {p!r} of {op.name} is a container of differentiated values",
                                         self.fs.location(op.node), "pass the array itself")

