@@ -5,6 +5,7 @@ of NumPy values for the check against the hand-written gradient. A system that c
 workload raises :class:`Unsupported`."""
 
 import importlib
+import types
 
 
 class Unsupported(Exception):
@@ -31,7 +32,15 @@ def maker(name):
     return getattr(mod, function)
 
 
-def wrt_positions(func, wrt):
-    """Positions of the ``wrt`` names among ``func``'s parameters."""
-    names = func.__code__.co_varnames[:func.__code__.co_argcount]
-    return tuple(names.index(n) for n in ((wrt,) if isinstance(wrt, str) else wrt))
+def argnums(workload):
+    """``workload.WRT`` as parameter positions: an int for one name, a tuple for a tuple."""
+    code = workload.f.__code__
+    names = code.co_varnames[:code.co_argcount]
+    if isinstance(workload.WRT, str):
+        return names.index(workload.WRT)
+    return tuple(names.index(n) for n in workload.WRT)
+
+
+def rebind(func, **names):
+    """``func`` with some of its globals replaced: the same code, run with other libraries."""
+    return types.FunctionType(func.__code__, {**func.__globals__, **names}, func.__name__, func.__defaults__)

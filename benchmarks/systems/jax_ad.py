@@ -4,22 +4,21 @@ workload's own source with ``np`` bound to ``jax.numpy`` and ``math.sin``/``math
 import types
 
 import jax
+import numpy as np
 
 jax.config.update("jax_enable_x64", True)
 jax.config.update("jax_platforms", "cpu")
 
 import jax.numpy as jnp  # noqa: E402
 
-from . import Unsupported, wrt_positions  # noqa: E402
-from .autograd_ad import rebind  # noqa: E402
+from . import Unsupported, argnums, rebind  # noqa: E402
+from .. import workloads  # noqa: E402
 
-MATH = types.SimpleNamespace(sin=jnp.sin, cos=jnp.cos, exp=jnp.exp)
+MATH = types.SimpleNamespace(sin=jnp.sin, cos=jnp.cos)
 
 
 def _grad(workload):
-    f = rebind(workload.f, np=jnp, math=MATH)
-    positions = wrt_positions(workload.f, workload.WRT)
-    return jax.grad(f, positions[0] if isinstance(workload.WRT, str) else positions)
+    return jax.grad(rebind(workload.f, np=jnp, math=MATH), argnums(workload))
 
 
 def _device(args):
@@ -27,7 +26,6 @@ def _device(args):
 
 
 def to_numpy(grads):
-    import numpy as np
     grads = grads if isinstance(grads, tuple) else (grads,)
     return tuple(np.asarray(g) for g in grads)
 
@@ -55,7 +53,7 @@ JIT_VERSIONS = {"scalar_loop": pendulum}
 
 
 def make_jit(workload, args):
-    name = workload.__name__.rsplit(".", 1)[-1]
+    name = workloads.name(workload)
     if name in JIT_VERSIONS:
         workload = types.SimpleNamespace(f=JIT_VERSIONS[name], WRT=workload.WRT)
     grad, args = jax.jit(_grad(workload)), _device(args)

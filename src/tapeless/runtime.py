@@ -32,10 +32,12 @@ def fresh_tape(tape):
 
 def unbroadcast(d, x):
     """Sum ``d`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape."""
+    if type(x) is float:  # a Python float: the sum of everything, as a float
+        return d if type(d) is float else float(np.sum(d))
     xshape = np.shape(x)
     dshape = np.shape(d)
     if dshape == xshape:
-        return float(d) if type(x) is float and type(d) is not float else d
+        return d
     lead = len(dshape) - len(xshape)
     axes = tuple(range(lead)) + tuple(
         i + lead for i, n in enumerate(xshape) if n == 1 and dshape[i + lead] != 1
@@ -67,11 +69,15 @@ def zeros_like(x):
 def expand_reduced(g, x, axis=None, keepdims=False):
     """Broadcast the adjoint ``g`` of a reduction of ``x`` back to ``x``'s shape (a new array)."""
     shape = np.shape(x)
-    if not keepdims and axis is not None:
+    if shape == ():
+        return _like(g, x)
+    if axis is None:
+        return np.full(shape, g, dtype=np.result_type(g, x, np.float16))
+    if not keepdims:
         g = np.expand_dims(g, axis)
     out = np.empty(shape, dtype=np.result_type(g, x, np.float16))
     out[...] = g
-    return _like(out, x) if shape == () else out
+    return out
 
 
 def power_base_adjoint(g, a, b):
@@ -119,7 +125,7 @@ def _reduced_count(x, axis):
 
 def mean_adjoint(g, x, axis=None, keepdims=False):
     """Adjoint of ``np.mean(x, axis, keepdims)``."""
-    return expand_reduced(g, x, axis, keepdims) / _reduced_count(x, axis)
+    return expand_reduced(g / _reduced_count(x, axis), x, axis, keepdims)
 
 
 def var_adjoint(g, x, axis=None, ddof=0, keepdims=False):
@@ -168,6 +174,8 @@ def dot_lhs(g, a, b):
         return g @ b.T
     if np.ndim(b) == 1:
         return g * b if np.ndim(a) == 1 else np.multiply.outer(g, b)
+    if np.ndim(a) == 1 and np.ndim(b) == 2:
+        return b @ g
     if np.ndim(a) == 1:  # (n,) @ (..., n, m): sum over the stacked axes
         per_matrix = np.einsum("...ik,...k->...i", b, g)
         return per_matrix.reshape(-1, np.shape(a)[0]).sum(axis=0)
@@ -182,6 +190,8 @@ def dot_rhs(g, a, b):
         if np.ndim(b) == 1:
             return g * a
         return unbroadcast(a[:, None] * np.expand_dims(g, -2), b)
+    if np.ndim(b) == 1 and np.ndim(a) == 2:
+        return a.T @ g
     if np.ndim(b) == 1:  # (..., n, m) @ (m,): sum over the stacked axes
         per_matrix = np.einsum("...ik,...i->...k", a, g)
         return per_matrix.reshape(-1, np.shape(b)[0]).sum(axis=0)
@@ -303,8 +313,12 @@ def make_seed(names, scalars=()):
                     f"array of shape {np.shape(arg)}; pass a float")
 
     def seed(value, *wrt):
-        check_args(*wrt)
-        if isinstance(value, float):
+        for arg in wrt:  # the common cases first, without a call
+            kind = type(arg)
+            if not (kind is float or kind is np.ndarray and arg.dtype.kind == "f" and not scalars):
+                check_args(*wrt)
+                break
+        if type(value) is float:
             return 1.0
         size = np.size(value)
         if size != 1 or not np.issubdtype(np.result_type(value), np.number):

@@ -127,13 +127,22 @@ def scalar_variables(params, body) -> set:
             must |= {a.id for a in op.args if isinstance(a, gast.Name)}
     for test in _tests(body, stmts):
         must |= _compared_names(test)
+    # Evidence at a use says nothing about which definition reached it: keep it only for names
+    # defined once (a parameter counts) or only by elementwise operations (all scalar, or none).
+    def unambiguous(name):
+        defs = by_target.get(name, [])
+        count = len(defs) + (1 if name in params else 0)
+        return count <= 1 or name not in params and all(
+            isinstance(s.targets[0], gast.Name) and (_elementwise(op) or _scalar_result(op, ()))
+            for s, op in defs)
+    must = {n for n in must if unambiguous(n)}
     changed = True
     while changed:
         changed = False
         for name in list(must):
             for s, op in by_target.get(name, []):
                 if isinstance(s.targets[0], gast.Name) and _elementwise(op):
-                    new = {a.id for a in op.args if isinstance(a, gast.Name)} - must
+                    new = {a.id for a in op.args if isinstance(a, gast.Name) and unambiguous(a.id)} - must
                     if new:
                         must |= new
                         changed = True

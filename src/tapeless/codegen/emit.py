@@ -56,9 +56,16 @@ def _bookkeeping(s):
             and isinstance(s.value.value, bool))
 
 
+def _no_empty_blocks(node):
+    for sub in gast.walk(node):
+        if isinstance(sub, (gast.If, gast.For, gast.While, gast.FunctionDef)) and not sub.body:
+            sub.body = [gast.Pass()]
+
+
 def to_source(nodes, comments=None) -> str:
     """Python source for a list of gast statements (usually function definitions)."""
     module = gast.Module(body=list(nodes), type_ignores=[])
+    _no_empty_blocks(module)
     tree = gast.gast_to_ast(gast.fix_missing_locations(module))
     text = astor.to_source(tree, indent_with="    ")
     if comments is not None:

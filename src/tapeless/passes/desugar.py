@@ -191,11 +191,11 @@ class Desugar:
         return tmp
 
     def unroll(self, s):
-        for node in iter_nodes(gast.Module(body=s.body, type_ignores=[])):
-            if isinstance(node, (gast.Break, gast.Continue)):
-                raise UnsupportedSyntax(
-                    f"{type(node).__name__.lower()} in a loop over a literal tuple or list",
-                    self.fs.location(node), "loop over range(len(items)) instead")
+        node = _own_jump(s.body)
+        if node is not None:
+            raise UnsupportedSyntax(
+                f"{type(node).__name__.lower()} in a loop over a literal tuple or list",
+                self.fs.location(node), "loop over range(len(items)) instead")
         out = []
         for item in s.iter.elts:
             out += self.stmt(_located(assign(clone(s.target), item), s))
@@ -210,6 +210,7 @@ class LowerJumps:
         self.namer = namer
         self.returned = None
         self.result = None
+        self.arity = None
 
     def function(self, body):
         last = body[-1] if body else None
@@ -219,11 +220,17 @@ class LowerJumps:
         if not early:
             return self.block(body, None)
         self.returned = self.namer.fresh("returned")
-        self.result = self.namer.fresh("result")
+        self.arity = _tuple_arity(body)
+        if self.arity:  # every return gives a tuple of the same length: one result name each
+            self.result = [self.namer.fresh(f"result{i + 1}") for i in range(self.arity)]
+            returned_value = gast.Tuple(elts=[load(r) for r in self.result], ctx=gast.Load())
+        else:
+            self.result = self.namer.fresh("result")
+            returned_value = load(self.result)
         new = self.block(body, None)
         start = assign(self.returned, const(False))
         start.origin = body[0]
-        end = gast.Return(value=load(self.result))
+        end = gast.Return(value=returned_value)
         end.origin = body[-1]
         return [start] + new + [end]
 
@@ -235,7 +242,11 @@ class LowerJumps:
                     out.append(s)
                 else:
                     value = s.value if s.value is not None else const(None)
-                    out += [_tag(assign(self.result, value), s), _tag(assign(self.returned, const(True)), s)]
+                    if self.arity:
+                        out += [_tag(assign(r, v), s) for r, v in zip(self.result, value.elts)]
+                    else:
+                        out.append(_tag(assign(self.result, value), s))
+                    out.append(_tag(assign(self.returned, const(True)), s))
                 return out
             if isinstance(s, gast.Break):
                 loop["break"] = loop.get("break") or self.namer.fresh("broke")
@@ -289,6 +300,30 @@ class LowerJumps:
             if f is not None and _sets(stmts, f):
                 flags.append(f)
         return flags
+
+
+def _tuple_arity(body):
+    """The common length of the tuples every return gives, or None."""
+    lengths = set()
+    for st in body:
+        for node in gast.walk(st):
+            if isinstance(node, gast.Return):
+                if not isinstance(node.value, gast.Tuple):
+                    return None
+                lengths.add(len(node.value.elts))
+    return lengths.pop() if len(lengths) == 1 else None
+
+
+def _own_jump(stmts):
+    """The first break or continue that belongs to the loop whose body is ``stmts``."""
+    for st in stmts:
+        if isinstance(st, (gast.Break, gast.Continue)):
+            return st
+        if isinstance(st, gast.If):
+            found = _own_jump(st.body) or _own_jump(st.orelse)
+            if found is not None:
+                return found
+    return None
 
 
 def _names_only(target):

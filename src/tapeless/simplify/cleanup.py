@@ -102,6 +102,10 @@ def _sweep(stmts, live_out, removable, apply):
                 end |= new_end
             if apply:
                 s.body, inner = _sweep(s.body, end, removable, True)
+                if not s.body:
+                    if isinstance(s, gast.For):  # a range loop with nothing left to do
+                        continue
+                    s.body = [gast.Pass()]
             live = end | (inner - assigned)
         elif isinstance(s, gast.Return):
             live = names_loaded(s)
