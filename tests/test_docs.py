@@ -60,3 +60,23 @@ def test_supported_functions_are_all_documented():
     missing = sorted({doc_name(key) for kind in ("reverse", "nondifferentiable") for key in table[kind]
                       if f"`{doc_name(key)}`" not in doc})
     assert not missing, f"docs/supported.md does not mention: {missing}"
+
+
+def test_modes_listings_match_the_generated_code():
+    sys.path.insert(0, str(ROOT / "docs"))
+    try:
+        import modes_example
+    finally:
+        sys.path.pop(0)
+    import tapeless
+
+    generated = {
+        "reverse": tapeless.grad(modes_example.energy).source,
+        "forward": tapeless.grad(modes_example.energy, mode="forward").source,
+        "hvp": tapeless.hvp(modes_example.energy).source,
+    }
+    doc = (ROOT / "docs" / "modes.md").read_text()
+    blocks = dict(re.findall(r"<!-- source: ([a-z]+) -->\n```python\n(.*?)```", doc, re.S))
+    assert set(blocks) == set(generated)
+    for name, text in blocks.items():
+        assert text.strip() == generated[name].strip(), f"docs/modes.md: the {name} listing is out of date"

@@ -32,10 +32,24 @@ CASES = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(CASES))
-def test_generated_source_is_pinned(name):
+# forward mode and a second derivative: (function, how to derive it)
+DERIVED = {
+    "logistic_loss_forward": lambda: tapeless.grad(sc.logistic_loss, (0, 1), mode="forward"),
+    "pendulum_forward": lambda: tapeless.grad(sc.pendulum, (0, 1), mode="forward"),
+    "series_second": lambda: tapeless.grad(tapeless.grad(sc.series)),
+}
+
+
+def _source(name):
+    if name in DERIVED:
+        return DERIVED[name]().source
     func, args, wrt = CASES[name]
-    source = tapeless.grad(func, wrt).source
+    return tapeless.grad(func, wrt).source
+
+
+@pytest.mark.parametrize("name", sorted(CASES) + sorted(DERIVED))
+def test_generated_source_is_pinned(name):
+    source = _source(name)
     path = HERE / f"{name}.py.txt"
     if os.environ.get("TAPELESS_UPDATE_SNAPSHOTS"):
         path.write_text(source)
@@ -56,3 +70,12 @@ def test_generation_is_deterministic():
     sys.modules.pop("snapshot_cases")
     fresh = importlib.import_module("snapshot_cases")
     assert tapeless.grad(fresh.logistic_loss, (0, 1)).source == first
+
+
+def test_derived_snapshots_are_correct():
+    # forward mode agrees with reverse mode (and finite differences) on the snapshot cases
+    for name in ("logistic_loss", "pendulum"):
+        func, args, wrt = CASES[name]
+        check_grads(func, args, wrt, modes=("rev", "fwd"), order=2)
+    # d^2/dx^2 of exp(x), summed as a series
+    assert tapeless.grad(tapeless.grad(sc.series))(0.7) == pytest.approx(np.exp(0.7), rel=1e-10)
