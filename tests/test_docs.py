@@ -1,5 +1,6 @@
 """The documents show what the code does: listings in the docs are checked against it."""
 
+import os
 import pathlib
 import re
 import runpy
@@ -11,6 +12,23 @@ from tapeless.rules import registry
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
+def _check_blocks(path, pattern, expected, label):
+    """Each listing in ``path`` (found by ``pattern``) equals ``expected[name]``; with
+    TAPELESS_UPDATE_SNAPSHOTS set, rewrite the listings instead (then review the diff)."""
+    doc = path.read_text()
+    if os.environ.get("TAPELESS_UPDATE_SNAPSHOTS"):
+        def fresh(match):
+            name = match.group(1)
+            return match.group(0).replace(match.group(2), expected[name].strip() + "\n")
+        path.write_text(re.sub(pattern, fresh, doc, flags=re.S))
+        doc = path.read_text()
+    blocks = re.findall(pattern, doc, re.S)
+    assert blocks
+    for name, text in blocks:
+        assert text.strip() == expected[name].strip(), f"{path.name}: the {name} {label} is out of date"
+    return {name for name, _ in blocks}
+
+
 def test_architecture_listings_match_the_pipeline():
     sys.path.insert(0, str(ROOT / "docs"))
     try:
@@ -18,22 +36,17 @@ def test_architecture_listings_match_the_pipeline():
     finally:
         sys.path.pop(0)
     stages = dict(pipeline.stages(stage_example.f))
-    doc = (ROOT / "docs" / "architecture.md").read_text()
-    blocks = re.findall(r"<!-- stage: ([a-z ]+) -->\n```python\n(.*?)```", doc, re.S)
-    assert len(blocks) >= 5
-    for name, text in blocks:
-        expected = stages[name]
-        if name == "assemble":
-            expected = expected.split("\n\ndef f_value_and_grad")[0]
-        assert text.strip() == expected.strip(), f"docs/architecture.md: the '{name}' listing is out of date"
+    stages["assemble"] = stages["assemble"].split("\n\ndef f_value_and_grad")[0]
+    names = _check_blocks(ROOT / "docs" / "architecture.md", r"<!-- stage: ([a-z ]+) -->\n```python\n(.*?)```",
+                          stages, "listing")
+    assert len(names) >= 5
 
 
 def test_readme_tour_shows_the_real_generated_source(capsys):
     runpy.run_path(str(ROOT / "examples" / "quickstart.py"), run_name="__main__")
     printed = capsys.readouterr().out
-    readme = (ROOT / "README.md").read_text()
-    shown = re.search(r"prints\n\n```python\n(.*?)```", readme, re.S).group(1)
-    assert shown.strip() in printed
+    source = printed.split("The generated gradient source:\n", 1)[1]
+    _check_blocks(ROOT / "README.md", r"(prints)\n\n```python\n(.*?)```", {"prints": source}, "tour")
     assert "7.000000" in printed and "7.000010" in printed
 
 
@@ -75,8 +88,6 @@ def test_modes_listings_match_the_generated_code():
         "forward": tapeless.grad(modes_example.energy, mode="forward").source,
         "hvp": tapeless.hvp(modes_example.energy).source,
     }
-    doc = (ROOT / "docs" / "modes.md").read_text()
-    blocks = dict(re.findall(r"<!-- source: ([a-z]+) -->\n```python\n(.*?)```", doc, re.S))
-    assert set(blocks) == set(generated)
-    for name, text in blocks.items():
-        assert text.strip() == generated[name].strip(), f"docs/modes.md: the {name} listing is out of date"
+    names = _check_blocks(ROOT / "docs" / "modes.md", r"<!-- source: ([a-z]+) -->\n```python\n(.*?)```",
+                          generated, "listing")
+    assert names == set(generated)

@@ -62,6 +62,10 @@ def _transform(func, wrt, returns):
     for ``wrt``, built once and cached."""
     from . import pipeline, source
 
+    if inspect.ismethod(func):
+        raise ArgumentError(
+            f"{func.__qualname__} is a bound method: tapeless does not differentiate through self; "
+            "differentiate a module-level function and pass the object's data as arguments")
     if not isinstance(func, types.FunctionType):
         source.load(func)  # raises SourceUnavailable with the reason
     names, single = _wrt_names(func, wrt)
@@ -300,6 +304,8 @@ def forward_driver(func, names, single, jvp_fn, with_value):
             parts = []
             for e in _basis(x):
                 value, dv = jvp_fn(*bound.args, **bound.kwargs, **{**zeros, jvp_fn.tangent_params[n]: e})
+                if not parts:
+                    seed(value)  # a scalar output, or a clear error naming what it is
                 parts.append(dv)
             if isinstance(x, np.ndarray):
                 g = np.array(parts, dtype=np.result_type(x, np.float16)).reshape(np.shape(x)) if parts else np.zeros_like(x)

@@ -138,7 +138,9 @@ def dotted(node):
 def index_as_value(node):
     """An index expression (with slices) as an expression that builds the same index object."""
     if isinstance(node, gast.Slice):
-        return call("slice", *(n if n is not None else const(None) for n in (node.lower, node.upper, node.step)))
+        made = call("slice", *(n if n is not None else const(None) for n in (node.lower, node.upper, node.step)))
+        made.builtin = "slice"  # the transformer names the real builtin (the user may shadow slice)
+        return made
     if isinstance(node, gast.Tuple):
         return tuple_([index_as_value(e) for e in node.elts])
     return node

@@ -164,12 +164,10 @@ def assemble(w):
         seed_fn = make_seed(tuple(w.wrt), frozenset(w.wrt) & w.scalars)
         seed = w.namer.bind("seed", seed_fn)
         value = w.result.id
-        rebound = [p for p in w.wrt if p in names_stored(w.fwd)]
-        start = []
-        if rebound:  # check the arguments before the function rebinds them
-            checker = w.namer.bind("check_args", seed_fn.check_args)
-            start = [gast.Expr(value=call(checker, *[load(p) for p in w.wrt]))]
-        check = call(seed, load(value), *([] if rebound else [load(p) for p in w.wrt]))
+        # the arguments are checked before the function runs, the output after
+        checker = w.namer.bind("check_args", seed_fn.check_args)
+        start = [gast.Expr(value=call(checker, *[load(p) for p in w.wrt]))]
+        check = call(seed, load(value))
         seeding = [assign(w.seeds[0], check)] if w.seeds[0] in names_loaded(bwd) else [gast.Expr(value=check)]
         if w.returns == "grad":
             w.functions = [_def(w.namer.fresh(f"{w.fs.name}_grad"), args, start + w.fwd + seeding + bwd)]

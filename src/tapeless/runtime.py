@@ -306,20 +306,21 @@ def make_seed(names, scalars=()):
 
     def check_args(*wrt):
         for name, arg in zip(names, wrt):
+            if type(arg) is float or type(arg) is np.ndarray and arg.dtype.kind == "f" and name not in scalars:
+                continue  # the common cases, quickly
             _check_wrt(name, arg)
             if name in scalars and not isinstance(arg, float) and np.ndim(arg) != 0:
                 raise ArgumentError(
                     f"{name!r} is used as a scalar (in a condition or a math function), but it is an "
                     f"array of shape {np.shape(arg)}; pass a float")
 
-    def seed(value, *wrt):
-        for arg in wrt:  # the common cases first, without a call
-            kind = type(arg)
-            if not (kind is float or kind is np.ndarray and arg.dtype.kind == "f" and not scalars):
-                check_args(*wrt)
-                break
+    def seed(value):
         if type(value) is float:
             return 1.0
+        if not isinstance(value, (int, float, complex, np.ndarray, np.generic)) or isinstance(value, bool):
+            raise OutputError(
+                f"the function must return a scalar to be differentiated, but it returned "
+                f"{_describe(value)}")
         size = np.size(value)
         if size != 1 or not np.issubdtype(np.result_type(value), np.number):
             raise OutputError(

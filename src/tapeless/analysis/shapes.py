@@ -13,7 +13,6 @@ from collections import Counter
 
 import gast
 
-from ..astutil import iter_nodes
 import numpy as np
 
 from ..transform.ops import classify
@@ -197,10 +196,14 @@ def _compared_names(test):
     """Names whose values a comparison in a condition reads directly or elementwise: they must be
     scalars for the condition to have one truth value."""
     names = set()
-    for node in iter_nodes(test):
-        if isinstance(node, gast.Compare):
-            for operand in [node.left] + list(node.comparators):
-                names |= _elementwise_names(operand)
+    if isinstance(test, gast.BoolOp):
+        for value in test.values:
+            names |= _compared_names(value)
+    elif isinstance(test, gast.UnaryOp) and isinstance(test.op, gast.Not):
+        names |= _compared_names(test.operand)
+    elif isinstance(test, gast.Compare):  # not one inside a call: np.any(x > 0) compares arrays
+        for operand in [test.left] + list(test.comparators):
+            names |= _elementwise_names(operand)
     return names
 
 

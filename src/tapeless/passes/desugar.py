@@ -10,6 +10,8 @@
 
 from __future__ import annotations
 
+import builtins
+
 import gast
 
 from ..astutil import (iter_nodes, assign, call, clone, const, if_, load, names_loaded, not_, target_names)
@@ -103,9 +105,9 @@ class Desugar:
         ``range(...)[::-1]``), or None."""
         callee = getattr(it, "callee", None)
         if isinstance(it, gast.Call) and callee is not None and callee.kind == "nondiff" and not it.keywords:
-            if callee.name == "range":
+            if callee.key is builtins.range:
                 return it
-            if callee.name == "reversed" and len(it.args) == 1 and self._range_like(it.args[0]) is not None:
+            if callee.key is builtins.reversed and len(it.args) == 1 and self._range_like(it.args[0]) is not None:
                 flipped = gast.Slice(lower=None, upper=None, step=const(-1))
                 return _located(gast.Subscript(value=self._range_like(it.args[0]), slice=flipped, ctx=gast.Load()), it)
         if isinstance(it, gast.Subscript) and isinstance(it.slice, gast.Slice) and self._range_like(it.value) is not None:
@@ -125,10 +127,10 @@ class Desugar:
         if isinstance(it, (gast.Tuple, gast.List)):
             return self.unroll(s)
         pre = []
-        if isinstance(it, gast.Call) and it.callee.name in ("enumerate", "zip") and not it.keywords:
-            inner = it.args[0] if it.callee.name == "enumerate" and len(it.args) == 1 else None
+        if isinstance(it, gast.Call) and it.callee.key in (builtins.enumerate, builtins.zip) and not it.keywords:
+            inner = it.args[0] if it.callee.key is builtins.enumerate and len(it.args) == 1 else None
             if isinstance(inner, gast.Call) and getattr(inner, "callee", None) is not None and (
-                    inner.callee.name == "zip" and not inner.keywords and isinstance(s.target, gast.Tuple)
+                    inner.callee.key is builtins.zip and not inner.keywords and isinstance(s.target, gast.Tuple)
                     and len(s.target.elts) == 2 and isinstance(s.target.elts[1], gast.Tuple)):
                 # for i, (a, b) in enumerate(zip(xs, ys)): the zip form with a named index
                 zipped = gast.For(target=s.target.elts[1], iter=inner, body=s.body, orelse=[], type_comment=None)
@@ -139,7 +141,7 @@ class Desugar:
             for arg in it.args:
                 name = self._name_for(arg, pre, s)
                 seqs.append(name)
-            if it.callee.name == "enumerate":
+            if it.callee.key is builtins.enumerate:
                 if len(seqs) != 1 or not isinstance(s.target, gast.Tuple) or len(s.target.elts) != 2:
                     raise UnsupportedSyntax("this form of enumerate", self.fs.location(it),
                                             "write: for i, x in enumerate(xs)")
@@ -148,7 +150,7 @@ class Desugar:
                     raise UnsupportedSyntax("a tuple as the index of enumerate", self.fs.location(index),
                                             "write: for i, x in enumerate(xs)")
                 bind = [(s.target.elts[1], seqs[0])]
-                count = call("len", load(seqs[0]))
+                count = self._builtin("len", load(seqs[0]))
             else:
                 if not isinstance(s.target, gast.Tuple) or len(s.target.elts) != len(seqs):
                     raise UnsupportedSyntax("this form of zip", self.fs.location(it),
@@ -156,17 +158,14 @@ class Desugar:
                 index = getattr(s, "index", None) or gast.Name(id=self.namer.fresh("k"), ctx=gast.Store(),
                                                                annotation=None, type_comment=None)
                 bind = list(zip(s.target.elts, seqs))
-                count = call("min", *[call("len", load(q)) for q in seqs]) if len(seqs) > 1 else call(
-                    "len", load(seqs[0]))
+                count = self._builtin("min", *[self._builtin("len", load(q)) for q in seqs]) if len(
+                    seqs) > 1 else self._builtin("len", load(seqs[0]))
         else:
             seq = self._name_for(it, pre, s)
             index = gast.Name(id=self.namer.fresh("k"), ctx=gast.Store(), annotation=None, type_comment=None)
             bind = [(s.target, seq)]
-            count = call("len", load(seq))
-        count.callee = None
-        range_call = call("range", count)
-        self._mark_builtin(range_call)
-        self._mark_builtin(count)
+            count = self._builtin("len", load(seq))
+        range_call = self._builtin("range", count)
         picks = []
         for target, seq in bind:
             item = _located(gast.Subscript(value=load(seq), slice=load(index.id), ctx=gast.Load()), s)
@@ -176,12 +175,14 @@ class Desugar:
                                            type_comment=None), s)
         return self.block(pre) + [loop]
 
-    def _mark_builtin(self, node):
+    def _builtin(self, name, *args):
+        """A call of a builtin through a name that surely means it (the user may shadow ``len``)."""
         from .resolve import Callee
 
-        for sub in iter_nodes(node):
-            if isinstance(sub, gast.Call):
-                sub.callee = Callee("nondiff", sub.func.id)
+        obj = getattr(builtins, name)
+        node = call(self.namer.bind(name, obj), *args)
+        node.callee = Callee("nondiff", name, key=obj)
+        return node
 
     def _name_for(self, expr, pre, s):
         if isinstance(expr, gast.Name):
@@ -230,6 +231,11 @@ class LowerJumps:
         new = self.block(body, None)
         start = assign(self.returned, const(False))
         start.origin = body[0]
+        if not isinstance(last, gast.Return):  # some path may fall off the end: it returns None
+            names = self.result if self.arity else [self.result]
+            start = [start] + [_tag(assign(r, const(None)), body[0]) for r in names]
+            return start + new + [_tag(gast.Return(value=(gast.Tuple(elts=[load(r) for r in names], ctx=gast.Load())
+                                                           if self.arity else load(self.result))), body[-1])]
         end = gast.Return(value=returned_value)
         end.origin = body[-1]
         return [start] + new + [end]

@@ -29,7 +29,7 @@ def mean_adjoint_tangent(ans, g, x, axis=None, keepdims=False):
     dans = mean_adjoint(dg, x, axis, keepdims)
 
 
-@forward_rule(index_adjoint, shape_only=("x",))
+@forward_rule(index_adjoint, shape_only=("x", "index"))
 def index_adjoint_tangent(ans, g, x, index):
     dans = index_adjoint(dg, x, index)
 

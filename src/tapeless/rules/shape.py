@@ -103,7 +103,7 @@ def T_tangent(ans, a):
     dans = np.transpose(da)
 
 
-@forward_rule(("subscript",))
+@forward_rule(("subscript",), shape_only=("index",))
 def getitem_tangent(ans, a, index):
     dans = da[index]
 

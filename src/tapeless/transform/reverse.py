@@ -241,7 +241,8 @@ class Reverse:
                                      ctx=gast.Load())
             loop = gast.For(target=s.target, iter=call(rev, rng), body=body, orelse=[], type_comment=None)
         else:
-            loop = gast.For(target=store(self.namer.fresh("_")), iter=call("range", load(s.counter)),
+            loop = gast.For(target=store(self.namer.fresh("_")),
+                            iter=call(self.namer.bind("range", builtins.range), load(s.counter)),
                             body=body, orelse=[], type_comment=None)
         gast.copy_location(loop, s)
         loop.loop = s

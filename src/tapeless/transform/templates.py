@@ -110,7 +110,7 @@ def instantiate(rule, bindings, ans, g, namer, wanted):
                                                            annotation=None, type_comment=None)],
                                         value=value, type_comment=None))
             continue
-        contributions[param] = value
+        contributions[param] = name_builtins(value, namer)
     return preamble, contributions
 
 
@@ -148,7 +148,7 @@ def instantiate_forward(rule, bindings, ans, tangents, namer):
                                         value=expr, type_comment=None))
     if value is None:
         raise RuleError(f"the forward rule template for {rule.name} does not assign dans")
-    return preamble, value
+    return preamble, name_builtins(value, namer)
 
 
 def drop_defaults(expr, resolve):
@@ -207,3 +207,13 @@ def result_shaped(unit, arg, result, operands):
         return True
     others = [o for o in operands if not (isinstance(o, gast.Name) and o.id == arg)]
     return all(_is_constant(o) or isinstance(o, gast.Name) and o.id in unit.scalars for o in others)
+
+
+def name_builtins(expr, namer):
+    """Calls made by the transformer (``slice(...)`` in an index) call the real builtin."""
+    import builtins
+
+    for node in gast.walk(expr):
+        if isinstance(node, gast.Call) and getattr(node, "builtin", None):
+            node.func = load(namer.bind(node.builtin, getattr(builtins, node.builtin)))
+    return expr
