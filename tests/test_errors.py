@@ -215,3 +215,21 @@ def test_tuple_returned_by_a_helper_must_be_unpacked():
         tapeless.grad(ec.tuple_result_not_unpacked)
     assert info.value.lineno == marked_line(ec.tuple_result_not_unpacked)
     assert "a, b = helper(x)" in info.value.hint
+
+
+def test_a_function_whose_file_changed_since_import_is_refused(tmp_path, monkeypatch):
+    import importlib
+    import linecache
+    import sys
+
+    path = tmp_path / "edited_module.py"
+    path.write_text("def f(x):\n    return x * x\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    module = importlib.import_module("edited_module")
+    path.write_text("def f(x):\n    return x * x * x\n")  # the running code is still x * x
+    linecache.checkcache(str(path))
+    with pytest.raises(tapeless.SourceUnavailable, match="has changed since it was imported"):
+        tapeless.grad(module.f)
+    importlib.reload(module)
+    assert tapeless.grad(module.f)(2.0) == 12.0  # by hand: 3 x^2
+    sys.modules.pop("edited_module")

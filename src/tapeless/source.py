@@ -84,6 +84,7 @@ def load(func) -> FunctionSource:
         raise SourceUnavailable(f"cannot parse the source of {func.__qualname__}: {exc}") from None
     tree = module.body[0]
     filename = func.__code__.co_filename
+    _check_unchanged(func, dedented)
     gast.increment_lineno(tree, firstlineno - 1)
     closure = {}
     if func.__closure__:
@@ -101,3 +102,35 @@ def load(func) -> FunctionSource:
         )
     tree.decorator_list = []
     return fs
+
+
+def _check_unchanged(func, text):
+    """Refuse a function whose file changed on disk since it was imported: differentiating the
+    new text would give the derivative of code that is not running."""
+    if func.__code__.co_freevars:
+        return  # a closure compiles differently on its own; nothing to compare with
+    try:
+        code = compile(text, func.__code__.co_filename, "exec")
+    except SyntaxError:
+        return
+    compiled = next((c for c in code.co_consts if isinstance(c, types.CodeType) and c.co_name == func.__name__), None)
+    if compiled is not None and _shape_of(compiled) != _shape_of(func.__code__):
+        raise SourceUnavailable(
+            f"the source of {func.__qualname__} in {func.__code__.co_filename} has changed since it was "
+            "imported, so it is not the code that runs; reload the module (importlib.reload) or restart")
+
+
+# instructions that the interpreter's specialising may add or drop: not part of the comparison
+_BOOKKEEPING_OPS = {"CACHE", "PRECALL", "RESUME", "NOP", "PUSH_NULL", "KW_NAMES", "EXTENDED_ARG",
+                    "COPY_FREE_VARS", "MAKE_CELL"}
+
+
+def _shape_of(code):
+    """What a change to the source would change: the operations, names and constants (not the
+    exact bytecode, which other tools may have compiled differently)."""
+    import dis
+
+    ops = tuple("LOAD_ATTR" if i.opname == "LOAD_METHOD" else i.opname for i in dis.get_instructions(code)
+                if i.opname not in _BOOKKEEPING_OPS)
+    consts = tuple(c for c in code.co_consts if not isinstance(c, types.CodeType))
+    return ops, code.co_names, consts, code.co_varnames
