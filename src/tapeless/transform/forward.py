@@ -9,7 +9,6 @@ operands still hold the values it read. Control flow is kept as it is.
 from __future__ import annotations
 
 import dataclasses
-import inspect
 
 import gast
 
@@ -18,6 +17,7 @@ from ..errors import MissingRule, NonDifferentiable
 from ..rules import registry
 from ..runtime import zeros_like
 from ..simplify.zeros import fold_zeros
+from .checks import check_arity, check_operation, helper_arguments
 from .ops import carries, classify, operand_names
 from .templates import bind, differentiable_params, drop_defaults, instantiate_forward, resolver, result_shaped
 
@@ -154,38 +154,13 @@ class Forward:
         return Elide().visit(expr)
 
     def _check(self, op):
-        act = operand_names(op) & self.active
-        if not act or not any(carries(n, self.active) for n in list(op.args) + list(op.keywords.values())):
-            return
-        if op.kind == "unknown":
-            raise MissingRule(
-                f"no derivative rule for {op.name}, which receives the differentiated value "
-                f"{', '.join(sorted(act))}", self.fs.location(op.node),
-                "tapeless.forward_rule registers one; or compute it from supported functions")
-        if op.kind == "container":
-            raise NonDifferentiable(
-                f"a tuple or list holding differentiated values ({', '.join(sorted(act))}) cannot be "
-                "differentiated yet", self.fs.location(op.node),
-                "keep the values in separate variables")
+        check_operation(self.fs, op, self.active, "forward")
 
     def _call_helper(self, s, op):
-        try:
-            bound = inspect.signature(op.func).bind(*op.args, **op.keywords)
-        except TypeError as exc:
-            raise NonDifferentiable(f"cannot call {op.name}: {exc}", self.fs.location(op.node)) from None
-        active_params = [p for p, node in bound.arguments.items()
-                         if not isinstance(node, tuple) and carries(node, self.active)]
-        for p in active_params:
-            if not isinstance(bound.arguments[p], gast.Name):
-                raise NonDifferentiable(f"argument {p!r} of {op.name} is a container of differentiated values",
-                                        self.fs.location(op.node), "pass each array as its own argument")
+        bound, active_params = helper_arguments(self.fs, op, self.active)
         ref = self.unit.session.forward_helper(op.func, tuple(active_params), self.namer)
         target = s.targets[0]
-        count = len(target.elts) if isinstance(target, gast.Tuple) else None
-        if ref.arity != count:
-            raise NonDifferentiable(f"{op.name} returns {'a tuple of %d values' % ref.arity if ref.arity else 'one value'}"
-                                    f", but the result is assigned to {count or 'one'} name(s)",
-                                    self.fs.location(op.node), "unpack a tuple where it is returned")
+        check_arity(self.fs, op, target, ref.arity)
         keywords = list(s.value.keywords) + [
             gast.keyword(arg=ref.tangent_params[p], value=load(self.tangent(bound.arguments[p].id)))
             for p in active_params]

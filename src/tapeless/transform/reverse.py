@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
-import inspect
 
 import gast
 
@@ -24,6 +23,7 @@ from ..runtime import expand_reduced, index_adjoint, mean_adjoint, unbroadcast, 
 
 # runtime helpers that read their second argument only for its shape (and dtype)
 _SHAPE_ONLY = (unbroadcast, expand_reduced, mean_adjoint, index_adjoint)
+from .checks import check_arity, check_operation, helper_arguments
 from .ops import carries, classify, operand_names
 from .templates import bind, differentiable_params, drop_defaults, instantiate, resolver, result_shaped
 
@@ -121,50 +121,12 @@ class Reverse:
         return s
 
     def _check(self, s, op):
-        act = operand_names(op) & self.active
-        if not act or not any(carries(n, self.active) for n in list(op.args) + list(op.keywords.values())):
-            return
-        if op.kind == "unknown":
-            raise MissingRule(
-                f"no derivative rule for {op.name}, which receives the differentiated value "
-                f"{self._depends(act)}", self._where(op.node),
-                "tapeless.rules.reverse_rule registers one; or compute it from supported functions; "
-                "see docs/supported.md")
-        if op.kind in ("pop", "append"):
-            raise NonDifferentiable(
-                "reverse mode through the saved stack of a generated gradient is not supported",
-                self._where(op.node), "differentiate a gradient in forward mode (tapeless.grad of a gradient, "
-                "tapeless.hessian and tapeless.hvp do)")
-        if op.kind == "container":
-            raise NonDifferentiable(
-                f"a tuple or list holding differentiated values ({self._depends(act)}) cannot be "
-                "differentiated yet", self._where(op.node),
-                "keep the values in separate variables, or stack arrays with NumPy functions that have rules")
+        check_operation(self.fs, op, self.active, "reverse")
 
     def _helper(self, s, op):
-        try:
-            bound = inspect.signature(op.func).bind(*op.args, **op.keywords)
-        except TypeError as exc:
-            raise NonDifferentiable(f"cannot call {op.name}: {exc}", self._where(op.node)) from None
-        active_params = []
-        for name, node in bound.arguments.items():
-            act = names_loaded(node) & self.active if not isinstance(node, tuple) else set()
-            if act:
-                if not isinstance(node, gast.Name):
-                    raise NonDifferentiable(
-                        f"argument {name!r} of {op.name} is a container of differentiated values",
-                        self._where(op.node), "pass each array as its own argument")
-                active_params.append(name)
+        bound, active_params = helper_arguments(self.fs, op, self.active)
         ref = self.unit.helper(op.func, tuple(active_params), op.node)
-        target = s.targets[0]
-        count = len(target.elts) if isinstance(target, gast.Tuple) else None
-        if ref.arity != count:
-            returns = f"a tuple of {ref.arity} values" if ref.arity else "one value"
-            raise NonDifferentiable(
-                f"{op.name} returns {returns}, but the result is assigned to "
-                f"{count if count else 'one'} name{'s' if count else ''}", self._where(op.node),
-                "unpack a tuple where it is returned: a, b = helper(x)" if ref.arity else
-                "assign the result to one name")
+        check_arity(self.fs, op, s.targets[0], ref.arity)
         s.helper = (ref, [bound.arguments[p].id for p in active_params])
         return ref
 
