@@ -23,6 +23,11 @@ def test_user_rule_inside_a_helper_and_for_an_opaque_function():
     check_grads(uc.through_helper, [Z, T])
 
 
+def test_user_rules_at_second_order():
+    check_grads(uc.softmax_loss, [Z, T], order=2)
+    check_grads(uc.through_helper, [Z, T], order=2)
+
+
 def test_a_rule_in_one_mode_only_is_refused_in_the_other_naming_both():
     check_grads(uc.uses_reverse_only, [Z], modes=("rev",))
     with pytest.raises(tapeless.MissingRule, match="no forward-mode rule for reverse_only") as info:
