@@ -61,6 +61,13 @@ def f_copy_method(x): return np.sum(x.copy() * W)
 def f_np_copy(x): return np.sum(np.copy(x) * W)
 def f_asarray(x): return np.sum(np.asarray(x) * W)
 def f_array(x): return np.sum(np.array(x) * W)
+def f_array_of_values(x, y): return np.sum(np.array([x, y * 2.0, np.sin(x)]) * W[:, 0])   # x, y floats
+def f_array_of_rows(x): return np.sum(np.array([x[0], x[2] * 3.0]) * W[:2])
+def f_concatenate(x, y): return np.sum(np.concatenate([x, y * 2.0]) * np.arange(5.0).reshape(5, 1))
+def f_concatenate_axis1(x): return np.sum(np.concatenate([x, np.sin(x)], axis=1) * np.arange(8.0))
+def f_concatenate_flat(x): return np.sum(np.concatenate([x, x ** 2], axis=None) * np.arange(24.0))
+def f_stack(x, y): return np.sum(np.stack([x, y, x * y]) * np.arange(3.0).reshape(3, 1, 1))
+def f_stack_axis(x): return np.sum(np.stack([x, np.cos(x)], axis=-1) * np.arange(2.0))
 
 
 def f_T_named(x):
@@ -114,6 +121,13 @@ def case(key, f, *args, wrt=0, marks=()):
 
 # "regression": the case failed before commit 4324aa0 (wrong gradient, crash or refusal).
 CASES = [
+    case(np.array, f_array_of_values, 0.7, -0.3, wrt=(0, 1)),
+    case(np.array, f_array_of_rows, X),
+    case(np.concatenate, f_concatenate, X, X[:2] + 1.0, wrt=(0, 1)),
+    case(np.concatenate, f_concatenate_axis1, X),
+    case(np.concatenate, f_concatenate_flat, X),
+    case(np.stack, f_stack, X, W, wrt=(0, 1)),
+    case(np.stack, f_stack_axis, X),
     case(np.reshape, f_reshape, X),
     case(np.reshape, f_reshape_kw, X),
     case(np.reshape, f_reshape_flat, X),

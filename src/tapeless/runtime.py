@@ -149,6 +149,28 @@ def cumsum_adjoint(g, x, axis=None):
     return np.flip(np.cumsum(np.flip(g, axis), axis), axis)
 
 
+def concatenate_adjoint(g, arrays, axis=0):
+    """Adjoints of the arrays of ``np.concatenate(arrays, axis)``: ``g`` cut back into pieces."""
+    if axis is None:
+        sizes = [np.size(a) for a in arrays]
+        pieces = np.split(np.ravel(g), np.cumsum(sizes)[:-1])
+        return tuple(np.reshape(piece, np.shape(a)) for piece, a in zip(pieces, arrays))
+    sizes = [np.shape(a)[axis] for a in arrays]
+    return tuple(np.split(g, np.cumsum(sizes)[:-1], axis=axis))
+
+
+def stack_adjoint(g, arrays, axis=0):
+    """Adjoints of the arrays of ``np.stack(arrays, axis)`` (and ``np.array([...])``): the slices."""
+    return tuple(_like(piece, a) for piece, a in zip(np.moveaxis(g, axis, 0), arrays))
+
+
+def array_adjoint(g, a):
+    """Adjoint of ``np.array(a)``: ``g`` itself, or its slices when ``a`` is a list of values."""
+    if isinstance(a, (list, tuple)):
+        return stack_adjoint(g, a)
+    return g
+
+
 def index_adjoint(g, x, index):
     """Adjoint of ``x[index]``: ``g`` scattered into zeros shaped like ``x``; repeats accumulate."""
     out = np.zeros(np.shape(x), dtype=np.result_type(g, x, np.float16))
@@ -419,6 +441,7 @@ _LINEAR_IN = {
     npdot_lhs: (0, 2), npdot_rhs: (0, 1), untranspose: (0,), cumsum_adjoint: (0,), var_adjoint: (0, 1),
     std_adjoint: (0, 1), extremum_adjoint: (0,), prod_adjoint: (0,), norm_adjoint: (0, 1),
     prod_adjoint_tangent: (0, 2), power_base_curvature: (0, 3), power_base_exponent_tangent: (0, 3),
+    concatenate_adjoint: (0,), stack_adjoint: (0,), array_adjoint: (0,),
 }
 for _helper, _positions in _LINEAR_IN.items():
     _helper.linear_in = _positions

@@ -6,7 +6,7 @@ they receive; the others get their product rule here. A parameter that only give
 no tangent term.
 """
 
-from ..runtime import (cumsum_adjoint, dot_lhs, dot_rhs, expand_reduced, extremum_adjoint, extremum_tangent,
+from ..runtime import (array_adjoint, concatenate_adjoint, cumsum_adjoint, stack_adjoint, dot_lhs, dot_rhs, expand_reduced, extremum_adjoint, extremum_tangent,
                        index_adjoint, lift, mean_adjoint, norm_adjoint, npdot_lhs, npdot_rhs, power_base_adjoint,
                        power_base_curvature, power_base_exponent_tangent, power_exponent_adjoint, prod_adjoint,
                        prod_adjoint_tangent, std_adjoint, unbroadcast, untranspose, untranspose_tangent,
@@ -123,3 +123,18 @@ def var_tangent_tangent(ans, d, x, axis=None, ddof=0, keepdims=False):
 @forward_rule(untranspose_tangent, shape_only=("result",))
 def untranspose_tangent_tangent(ans, d, result, axes):
     dans = untranspose_tangent(dd, result, axes)
+
+
+@forward_rule(concatenate_adjoint, shape_only=("arrays",))
+def concatenate_adjoint_tangent(ans, g, arrays, axis=0):
+    dans = concatenate_adjoint(dg, arrays, axis)
+
+
+@forward_rule(stack_adjoint, shape_only=("arrays",))
+def stack_adjoint_tangent(ans, g, arrays, axis=0):
+    dans = stack_adjoint(dg, arrays, axis)
+
+
+@forward_rule(array_adjoint, shape_only=("a",))
+def array_adjoint_tangent(ans, g, a):
+    dans = array_adjoint(dg, a)

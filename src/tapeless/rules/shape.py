@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from ..runtime import index_adjoint, untranspose, untranspose_tangent
+from ..runtime import (array_adjoint, concatenate_adjoint, index_adjoint, stack_adjoint, untranspose,
+                       untranspose_tangent)
 from .registry import forward_rule, nondifferentiable, reverse_rule
 
 
@@ -51,9 +52,24 @@ def getitem(ans, g, a, index):
     da = index_adjoint(g, a, index)
 
 
-@reverse_rule(("method", "copy"), np.copy, np.asarray, np.array)
+@reverse_rule(("method", "copy"), np.copy, np.asarray)
 def copy(ans, g, a):
     da = g
+
+
+@reverse_rule(np.array)
+def array(ans, g, a):
+    da = array_adjoint(g, a)
+
+
+@reverse_rule(np.concatenate)
+def concatenate(ans, g, arrays, axis=0):
+    darrays = concatenate_adjoint(g, arrays, axis)
+
+
+@reverse_rule(np.stack)
+def stack(ans, g, arrays, axis=0):
+    darrays = stack_adjoint(g, arrays, axis)
 
 
 nondifferentiable(
@@ -108,6 +124,21 @@ def getitem_tangent(ans, a, index):
     dans = da[index]
 
 
-@forward_rule(("method", "copy"), np.copy, np.asarray, np.array)
+@forward_rule(("method", "copy"), np.copy, np.asarray)
 def copy_tangent(ans, a):
     dans = da
+
+
+@forward_rule(np.array)
+def array_tangent(ans, a):
+    dans = np.array(da)
+
+
+@forward_rule(np.concatenate)
+def concatenate_tangent(ans, arrays, axis=0):
+    dans = np.concatenate(darrays, axis)
+
+
+@forward_rule(np.stack)
+def stack_tangent(ans, arrays, axis=0):
+    dans = np.stack(darrays, axis)

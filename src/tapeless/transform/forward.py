@@ -52,6 +52,9 @@ class Forward:
                 out.append(s)
         return out
 
+    def _zero_of(self, node):
+        return call(self.namer.bind("zeros_like", zeros_like), node)
+
     def _zero(self, name):
         if name in self.unit.scalars:
             return const(0.0)
@@ -125,6 +128,11 @@ class Forward:
                     f"{op.name} is not differentiated (in forward mode) with respect to its argument {p!r}, "
                     f"which depends on {', '.join(sorted(names_loaded(node) & self.active))}",
                     self.fs.location(op.node), "make that argument a constant, or use mode='reverse'")
+            if isinstance(node, (gast.List, gast.Tuple)) and all(
+                    isinstance(e, (gast.Name, gast.Constant)) for e in node.elts):  # np.stack([a, b])
+                tangents[p] = type(node)(elts=[load(self.tangent(e.id)) if isinstance(e, gast.Name) and e.id in
+                                               self.active else self._zero_of(e) for e in node.elts], ctx=gast.Load())
+                continue
             if not isinstance(node, gast.Name):
                 raise NonDifferentiable(f"argument {p!r} of {op.name} is a container of differentiated values",
                                         self.fs.location(op.node), "pass the array itself")

@@ -254,7 +254,7 @@ class Reverse:
                     f"{op.name} is not differentiated with respect to its argument {p!r}, which "
                     f"depends on {self._depends(act)}", self._where(op.node),
                     "wrap the value in a supported function, or make that argument a constant")
-            if not isinstance(node, gast.Name):
+            if not isinstance(node, gast.Name) and not _sequence_of_atoms(node):
                 raise NonDifferentiable(
                     f"argument {p!r} of {op.name} is a container of differentiated values",
                     self._where(op.node), "pass the array itself")
@@ -266,8 +266,17 @@ class Reverse:
         code.extend(drop_defaults(stmt, self._resolve) for stmt in preamble)
         self._operands = list(bindings.values())
         for p in wanted:
-            value = drop_defaults(self._unbroadcast(contributions[p], bindings[p].id, t), self._resolve)
-            self._accumulate(bindings[p].id, value, state, code)
+            node = bindings[p]
+            if not isinstance(node, gast.Name):  # a list of arrays (np.stack([a, b])): one adjoint each
+                temps = [self.namer.temp() for _ in node.elts]
+                code.append(assign(tuple_([store(t) for t in temps], gast.Store()),
+                                   drop_defaults(contributions[p], self._resolve)))
+                for elt, tmp in zip(node.elts, temps):
+                    if isinstance(elt, gast.Name) and elt.id in self.active:
+                        self._accumulate(elt.id, load(tmp), state, code)
+                continue
+            value = drop_defaults(self._unbroadcast(contributions[p], node.id, t), self._resolve)
+            self._accumulate(node.id, value, state, code)
 
     def _unbroadcast(self, value, arg, result):
         """Drop ``unbroadcast(E, a)`` where ``a`` surely has the result's shape; helpers that read
@@ -321,6 +330,11 @@ class Reverse:
         else:
             code.append(assign(dv, expr))
             state.add(v)
+
+
+def _sequence_of_atoms(node):
+    return isinstance(node, (gast.List, gast.Tuple)) and all(
+        isinstance(e, (gast.Name, gast.Constant)) for e in node.elts)
 
 
 def _tag(code, s):

@@ -129,7 +129,8 @@ def instantiate_forward(rule, bindings, ans, tangents, namer):
     mapping = dict(bindings)
     mapping["ans"] = load(ans)
     for p in rule.params:
-        mapping["d" + p] = load(tangents[p]) if p in tangents else load(ZERO)
+        tangent = tangents.get(p)
+        mapping["d" + p] = load(ZERO) if tangent is None else load(tangent) if isinstance(tangent, str) else tangent
     for name, obj in glob.items():
         mapping[name] = namer.bind(name, obj)
     for name in sorted(stored):
