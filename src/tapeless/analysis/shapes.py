@@ -108,57 +108,83 @@ def _elementwise(op):
 def scalar_variables(params, body) -> set:
     """Names that surely hold scalars (0-d values) whenever the function runs without error.
 
-    Evidence flows two ways: backwards from the arguments of ``math`` functions (which accept
-    only scalars) through elementwise operations (broadcasting never shrinks a shape), and
+    Evidence flows two ways: backwards from the arguments of ``math`` functions and from the
+    comparisons that decide conditions (they need scalars), through elementwise operations
+    (broadcasting never shrinks a shape), to the definitions that can reach that use; and
     forwards from number constants, ``math`` results, ``len``/``int``/``float`` and
     elementwise operations on scalars (a greatest fixed point, so loop-carried floats count).
+    A name is a scalar when every one of its definitions (a parameter's binding included) is.
     """
     stmts = list(assignments(body))
     ops = [classify(s.value) for s in stmts]
+    top = _top_positions(body)
     by_target = {}
     for s, op in zip(stmts, ops):
         for n in _targets(s):
             by_target.setdefault(n, []).append((s, op))
-    # backwards: what must be scalar for math functions and conditions not to fail
-    must = set()
-    for op in ops:
+
+    def reaching(name, where):
+        """The definitions of ``name`` that can reach a use in top-level statement ``where``."""
+        defs = [(top[id(s)], s, op) for s, op in by_target.get(name, [])]
+        if name in params:
+            defs.append((-1, None, None))
+        kills = [top[id(s)] for s, op in by_target.get(name, []) if getattr(s, "unconditional", False)]
+        return [(s, op) for at, s, op in defs
+                if at == where or at < where and not any(at < k < where for k in kills)]
+
+    # backwards: the definitions that must give scalars
+    proven = set()  # ids of definitions (statements; a parameter's binding is the name)
+    evidence = []
+    for s, op in zip(stmts, ops):
         if op.kind == "rule" and _math_rule(op):
-            must |= {a.id for a in op.args if isinstance(a, gast.Name)}
-    for test in _tests(body, stmts):
-        must |= _compared_names(test)
-    # Evidence at a use says nothing about which definition reached it: keep it only for names
-    # defined once (a parameter counts) or only by elementwise operations (all scalar, or none).
-    def unambiguous(name):
-        defs = by_target.get(name, [])
-        count = len(defs) + (1 if name in params else 0)
-        return count <= 1 or name not in params and all(
-            isinstance(s.targets[0], gast.Name) and (_elementwise(op) or _scalar_result(op, ()))
-            for s, op in defs)
-    must = {n for n in must if unambiguous(n)}
-    changed = True
-    while changed:
-        changed = False
-        for name in list(must):
-            for s, op in by_target.get(name, []):
-                if isinstance(s.targets[0], gast.Name) and _elementwise(op):
-                    new = {a.id for a in op.args if isinstance(a, gast.Name) and unambiguous(a.id)} - must
-                    if new:
-                        must |= new
-                        changed = True
-    # forwards: greatest fixed point
-    scalar = set(by_target) | must
-    scalar |= {p for p in params if p in must}
+            evidence += [(a.id, top[id(s)]) for a in op.args if isinstance(a, gast.Name)]
+    for test, where in _tests(body, stmts, top):
+        evidence += [(n, where) for n in _compared_names(test)]
+    seen = set()
+    while evidence:
+        name, where = evidence.pop()
+        if (name, where) in seen:
+            continue
+        seen.add((name, where))
+        for s, op in reaching(name, where):
+            if s is None:
+                proven.add(name)
+                continue
+            proven.add(id(s))
+            if isinstance(s.targets[0], gast.Name) and _elementwise(op):
+                evidence += [(a.id, top[id(s)]) for a in op.args if isinstance(a, gast.Name)]
+    # forwards: greatest fixed point over the definitions not proven yet
+    scalar = {n for n in by_target} | {p for p in params if p in proven}
     for s in stmts:  # tuple targets and loop indices are left out
         if not isinstance(s.targets[0], gast.Name):
             scalar -= set(_targets(s))
     changed = True
     while changed:
         changed = False
-        for name in list(scalar - must):
-            if name in params or not all(_scalar_result(op, scalar) for _, op in by_target.get(name, [(None, None)])):
+        for name in list(scalar):
+            param_ok = name not in params or name in proven
+            defs_ok = all(id(s) in proven or _scalar_result(op, scalar) for s, op in by_target.get(name, []))
+            if not (param_ok and defs_ok):
                 scalar.discard(name)
                 changed = True
     return scalar
+
+
+def _top_positions(body):
+    """``id(statement) -> index of the top-level statement holding it``; marks the top-level
+    assignments ``unconditional`` (they always run, in order)."""
+    out = {}
+
+    def walk(stmts, at):
+        for st in stmts:
+            out[id(st)] = at
+            for field in ("body", "orelse"):
+                walk(getattr(st, field, []) or [], at)
+
+    for i, st in enumerate(body):
+        st.unconditional = isinstance(st, gast.Assign)
+        walk([st], i)
+    return out
 
 
 def _scalar_result(op, scalar):
@@ -174,17 +200,18 @@ def _scalar_result(op, scalar):
     return False
 
 
-def _tests(body, stmts):
-    """The conditions of ``if`` and ``while`` (an ``if`` test is a name; find its value)."""
+def _tests(body, stmts, top):
+    """``(condition, where)`` for each ``if`` and ``while`` (an ``if`` test is a name: find its
+    value), ``where`` the top-level statement holding it."""
     values = {s.targets[0].id: s.value for s in stmts if isinstance(s.targets[0], gast.Name)}
     out = []
 
     def walk(block):
         for st in block:
             if isinstance(st, gast.While):
-                out.append(st.test)
+                out.append((st.test, top[id(st)]))
             elif isinstance(st, gast.If) and isinstance(st.test, gast.Name) and st.test.id in values:
-                out.append(values[st.test.id])
+                out.append((values[st.test.id], top[id(st)]))
             for field in ("body", "orelse"):
                 walk(getattr(st, field, []) or [])
 

@@ -197,8 +197,15 @@ class Desugar:
             raise UnsupportedSyntax(
                 f"{type(node).__name__.lower()} in a loop over a literal tuple or list",
                 self.fs.location(node), "loop over range(len(items)) instead")
-        out = []
-        for item in s.iter.elts:
+        out, items = [], []
+        for item in s.iter.elts:  # the tuple is built once, before the body can rebind its names
+            if isinstance(item, gast.Constant):
+                items.append(item)
+                continue
+            tmp = self.namer.temp()
+            out += self.stmt(_located(assign(tmp, item), s))
+            items.append(load(tmp))
+        for item in items:
             out += self.stmt(_located(assign(clone(s.target), item), s))
             out += self.block(clone(s.body))
         return out
