@@ -37,8 +37,6 @@ SEED = os.environ.get("TAPELESS_FUZZ_SEED")
 # no recognisable signature (a silently wrong gradient) is kept out of the generator instead, by a
 # flag in fuzz/render.py (OPEN_BUG_U); set it to False with the fix.
 KNOWN_BUGS: list[tuple[str, str]] = [
-    ("W: dead code after a return in a branch (reverse mode)",
-     r"BUG: the gradient raised UnboundLocalError"),
 ]
 
 # Refusals that are documented (docs/supported.md, docs/errors.md) and so not failures.
@@ -277,9 +275,7 @@ def dead_code_after_return(x, c):
     return u
 
 
-@pytest.mark.xfail(strict=True, raises=UnboundLocalError, reason="BUG W: reverse mode, dead code after a return in a "
-                   "branch (if c: return x; u = x / else: u = x): when the branch returns, the gradient raises "
-                   "UnboundLocalError: cannot access local variable 'u'; forward mode is right")
+# regression: a zero read a variable the taken path never assigned (UnboundLocalError)
 def test_bug_dead_code_after_a_return_in_a_branch():
     for c in (True, False):
         assert tapeless.grad(dead_code_after_return, mode="forward")(1.5, c) == 1.0  # f = x either way

@@ -112,6 +112,7 @@ def analyse(w):
 
 
 def reverse(w):
+    w.start_as_none = set()
     rev = Reverse(w)
     w.fwd = rev.forward(w.body)
     state = set()
@@ -146,6 +147,7 @@ def simplify_backward(w):
 
 def plan(w):
     w.fwd, w.bwd, w.saves = plan_saves(w, w.fwd, w.bwd, w.primal)
+    w.fwd = [assign(v, const(None)) for v in sorted(w.start_as_none - set(w.params))] + w.fwd
     w.bwd = merge_accumulations(propagate_copies(dead_code(w.bwd), protected=frozenset(w.primal)))
 
 

@@ -153,6 +153,10 @@ class Reverse:
             for v in sorted(missing):
                 if v in s.maybe_defined:
                     code.append(_tag1(self._zero(v), s))
+                    if v not in s.must_defined and v not in self.unit.scalars:
+                        # on a path where v was never assigned, its zero is never used: start it
+                        # as None so reading it for the zero does not fail
+                        self.unit.start_as_none.add(v)
                 else:
                     st1.discard(v)
                     st2.discard(v)
