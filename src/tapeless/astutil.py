@@ -42,20 +42,12 @@ def tuple_(elts, ctx=None) -> gast.Tuple:
     return gast.Tuple(elts=list(elts), ctx=ctx or gast.Load())
 
 
-def expr_stmt(value) -> gast.Expr:
-    return gast.Expr(value=value)
-
-
 def if_(test, body, orelse=()) -> gast.If:
     return gast.If(test=test, body=list(body), orelse=list(orelse))
 
 
 def not_(value) -> gast.UnaryOp:
     return gast.UnaryOp(op=gast.Not(), operand=value)
-
-
-def parse_expr(text: str):
-    return gast.parse(text).body[0].value
 
 
 def clone(node):

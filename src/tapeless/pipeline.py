@@ -22,10 +22,11 @@ from .errors import NonDifferentiable
 from .passes.desugar import Desugar, LowerJumps
 from .passes.normalize import Normalize
 from .passes.resolve import local_names, resolve
-from .runtime import make_seed, unshared, zeros_like
+from .runtime import make_seed, unshared
 from .simplify import dead_code, fold, inline_temporaries, live_in, merge_accumulations, propagate_copies
 from .transform.naming import Namer
 from .transform.forward import Forward
+from .transform.ops import zero
 from .transform.reverse import Reverse
 from .transform.saves import plan_saves
 
@@ -132,8 +133,7 @@ def reverse(w):
     w.bwd = pre + rev.backward(w.body, state)
     for p in w.wrt:
         if p not in state:
-            zero = const(0.0) if p in w.scalars else call(w.namer.bind("zeros_like", zeros_like), load(p))
-            w.bwd.append(assign(w.namer.adjoint(p), zero, origin=w.ret_origin))
+            w.bwd.append(assign(w.namer.adjoint(p), zero(w, p), origin=w.ret_origin))
     w.bwd.append(gast.Return(value=_maybe_tuple([load(w.namer.adjoint(p)) for p in w.wrt])))
 
 
@@ -146,7 +146,7 @@ def simplify_backward(w):
 
 
 def plan(w):
-    w.fwd, w.bwd, w.saves = plan_saves(w, w.fwd, w.bwd, w.primal)
+    w.fwd, w.bwd, _ = plan_saves(w, w.fwd, w.bwd, w.primal)
     w.fwd = [assign(v, const(None)) for v in sorted(w.start_as_none - set(w.params))] + w.fwd
     w.bwd = merge_accumulations(propagate_copies(dead_code(w.bwd), protected=frozenset(w.primal)))
 
@@ -206,20 +206,20 @@ REVERSE = [parse, check_syntax, resolve_calls, desugar, lower_jumps, normalize, 
 def forward(w):
     w.fwd = Forward(w).block(w.body)
     # a parameter not differentiated but later carrying a derivative (x, y = y, x) starts at zero
-    w.fwd = [assign(w.namer.adjoint(p), _tangent_of(w, load(p), zero=True))
+    w.fwd = [assign(w.namer.adjoint(p), _tangent_of(w, load(p), as_zero=True))
              for p in w.params if p in w.active and p not in w.wrt] + w.fwd
     outputs = w.result.elts if isinstance(w.result, gast.Tuple) else [w.result]
     w.tangent_result = [_tangent_of(w, o) for o in outputs]
 
 
-def _tangent_of(w, node, zero=False):
+def _tangent_of(w, node, as_zero=False):
     """The tangent of a returned atom: its tangent name, a tuple of them, or a zero."""
     if isinstance(node, gast.Tuple):
         return tuple_([_tangent_of(w, e) for e in node.elts])
-    if isinstance(node, gast.Name) and node.id in w.active and not zero:
+    if isinstance(node, gast.Name) and node.id in w.active and not as_zero:
         return load(w.namer.adjoint(node.id))
-    if isinstance(node, gast.Name) and node.id not in w.scalars:
-        return call(w.namer.bind("zeros_like", zeros_like), load(node.id))
+    if isinstance(node, gast.Name):
+        return zero(w, node)
     return const(0.0)
 
 
@@ -323,28 +323,26 @@ class Session:
         ref.bwd = caller_namer.bind(w.bwd_name, bmark)
         return ref
 
+    def forward_helper(self, func, active_params, caller_namer):
+        key = ("jvp", func, active_params)
+        if key not in self.helpers:
+            w = Work(func, active_params, self, role="jvp")
+            cell = types.CellType()
+            self.helpers[key] = (w, (cell,))
+            self.markers[key] = (ref_marker(cell),)
+            self.order.append(key)
+            _run_forward(w)
+        w, (cell,) = self.helpers[key]
+        arity = len(w.result.elts) if isinstance(w.result, gast.Tuple) else None
+        name = caller_namer.bind(w.jvp_name, self.markers[key][0])
+        return ForwardRef(cell, name, {p: w.namer.adjoint(p) for p in w.wrt}, arity)
+
 
 class ForwardRef:
     def __init__(self, cell, name, tangent_params, arity):
         self.cell, self.name, self.tangent_params, self.arity = cell, name, tangent_params, arity
 
 
-def _session_forward_helper(self, func, active_params, caller_namer):
-    key = ("jvp", func, active_params)
-    if key not in self.helpers:
-        w = Work(func, active_params, self, role="jvp")
-        cell = types.CellType()
-        self.helpers[key] = (w, (cell,))
-        self.markers[key] = (ref_marker(cell),)
-        self.order.append(key)
-        _run_forward(w)
-    w, (cell,) = self.helpers[key]
-    arity = len(w.result.elts) if isinstance(w.result, gast.Tuple) else None
-    name = caller_namer.bind(w.jvp_name, self.markers[key][0])
-    return ForwardRef(cell, name, {p: w.namer.adjoint(p) for p in w.wrt}, arity)
-
-
-Session.forward_helper = _session_forward_helper
 
 
 def _run_forward(w):

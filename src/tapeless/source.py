@@ -39,10 +39,6 @@ class FunctionSource:
         line = linecache.getline(self.filename, lineno)
         return Location(self.filename, lineno, getattr(node, "col_offset", 0) + self.indent, line)
 
-    def source_line(self, node) -> str:
-        loc = self.location(node)
-        return loc.line.strip() if loc else ""
-
     def lookup(self, name: str):
         """The object a free name of the function refers to, or raise KeyError."""
         if name in self.closure:

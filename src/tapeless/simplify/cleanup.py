@@ -249,11 +249,6 @@ def _can_sink(stmts, k, m, facts):
     return True
 
 
-def _count(node, name):
-    return sum(1 for n in iter_nodes(node) if isinstance(n, gast.Name) and n.id == name
-               and isinstance(n.ctx, gast.Load))
-
-
 def _stored_in(node):
     return {n.id for n in iter_nodes(node) if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store)}
 

@@ -15,10 +15,9 @@ import gast
 from ..astutil import assign, call, const, load, names_loaded, store, target_names, tuple_
 from ..errors import MissingRule, NonDifferentiable
 from ..rules import registry
-from ..runtime import zeros_like
 from ..simplify.zeros import fold_zeros
 from .checks import check_arity, check_operation, helper_arguments
-from .ops import carries, classify, operand_names
+from .ops import carries, classify, operand_names, zero
 from .templates import bind, differentiable_params, drop_defaults, instantiate_forward, resolver, result_shaped
 
 
@@ -52,13 +51,8 @@ class Forward:
                 out.append(s)
         return out
 
-    def _zero_of(self, node):
-        return call(self.namer.bind("zeros_like", zeros_like), node)
-
-    def _zero(self, name):
-        if name in self.unit.scalars:
-            return const(0.0)
-        return call(self.namer.bind("zeros_like", zeros_like), load(name))
+    def _zero(self, node):
+        return zero(self.unit, node)
 
     def _tangent_target(self, target):
         """Where the tangents of an assignment's targets go, in the same (nested) structure."""
@@ -131,7 +125,7 @@ class Forward:
             if isinstance(node, (gast.List, gast.Tuple)) and all(
                     isinstance(e, (gast.Name, gast.Constant)) for e in node.elts):  # np.stack([a, b])
                 tangents[p] = type(node)(elts=[load(self.tangent(e.id)) if isinstance(e, gast.Name) and e.id in
-                                               self.active else self._zero_of(e) for e in node.elts], ctx=gast.Load())
+                                               self.active else self._zero(e) for e in node.elts], ctx=gast.Load())
                 continue
             if not isinstance(node, gast.Name):
                 raise NonDifferentiable(f"argument {p!r} of {op.name} is a container of differentiated values",

@@ -53,12 +53,6 @@ class Namer:
             self._adjoints[var] = self.fresh("d" + var)
         return self._adjoints[var]
 
-    def is_adjoint(self, name: str) -> bool:
-        return name in self._adjoints.values()
-
-    def adjoint_names(self):
-        return dict(self._adjoints)
-
     def bind(self, base: str, obj) -> str:
         """A free name of the generated code that refers to ``obj``."""
         for name, value in self.env.items():

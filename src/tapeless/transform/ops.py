@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import gast
 
-from ..astutil import index_as_value, iter_nodes
+from ..astutil import index_as_value, iter_nodes, load
 from ..rules import registry
 
 
@@ -128,3 +128,15 @@ def _flowing(op):
         return None  # the transform reports the bad call
     params = differentiable_params(rule)
     return [node for p, node in bindings.items() if p in params]
+
+
+def zero(unit, node):
+    """A zero shaped like ``node`` (a name, or any expression): ``0.0`` for a known scalar,
+    else ``zeros_like(node)`` through the runtime helper."""
+    from ..runtime import zeros_like
+
+    if isinstance(node, str):
+        node = load(node)
+    if isinstance(node, gast.Name) and node.id in unit.scalars:
+        return gast.Constant(value=0.0, kind=None)
+    return gast.Call(func=load(unit.namer.bind("zeros_like", zeros_like)), args=[node], keywords=[])

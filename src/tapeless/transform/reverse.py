@@ -19,12 +19,12 @@ import gast
 
 from ..astutil import iter_nodes, assign, call, const, if_, load, names_loaded, store, target_names, tuple_
 from ..errors import MissingRule, NonDifferentiable
-from ..runtime import expand_reduced, index_adjoint, mean_adjoint, unbroadcast, zeros_like
+from ..runtime import expand_reduced, index_adjoint, mean_adjoint, unbroadcast
 
 # runtime helpers that read their second argument only for its shape (and dtype)
 _SHAPE_ONLY = (unbroadcast, expand_reduced, mean_adjoint, index_adjoint)
 from .checks import check_arity, check_operation, helper_arguments
-from .ops import carries, classify, operand_names
+from .ops import carries, classify, operand_names, zero
 from .templates import bind, differentiable_params, drop_defaults, instantiate, resolver, result_shaped
 
 
@@ -171,10 +171,7 @@ class Reverse:
         return [gast.copy_location(new, s)]
 
     def _zero(self, v, like=None):
-        if v in self.unit.scalars:
-            return assign(self.namer.adjoint(v), const(0.0))
-        helper = self.namer.bind("zeros_like", zeros_like)
-        return assign(self.namer.adjoint(v), call(helper, load(like or v)))
+        return assign(self.namer.adjoint(v), zero(self.unit, v if v in self.unit.scalars else like or v))
 
     def _backward_loop(self, s, state):
         entry = set(state)
@@ -312,8 +309,7 @@ class Reverse:
             if o in state:
                 seeds.append(load(self.namer.adjoint(o)))
             else:
-                helper = self.namer.bind("zeros_like", zeros_like)
-                seeds.append(call(helper, load(o)))
+                seeds.append(zero(self.unit, o))
         for o in outs:
             state.discard(o)
         self._call_backward(s, seeds, state, code)
