@@ -22,7 +22,8 @@ from .errors import NonDifferentiable
 from .passes.desugar import Desugar, LowerJumps
 from .passes.normalize import Normalize
 from .passes.resolve import local_names, resolve
-from .runtime import make_seed, unshared
+from .runtime import make_seed, unshared, zeros_like
+from .simplify.inplace import accumulate_in_place
 from .simplify import dead_code, fold, inline_temporaries, live_in, merge_accumulations, propagate_copies
 from .transform.naming import Namer
 from .transform.forward import Forward
@@ -149,6 +150,8 @@ def plan(w):
     w.fwd, w.bwd, _ = plan_saves(w, w.fwd, w.bwd, w.primal)
     w.fwd = [assign(v, const(None)) for v in sorted(w.start_as_none - set(w.params))] + w.fwd
     w.bwd = merge_accumulations(propagate_copies(dead_code(w.bwd), protected=frozenset(w.primal)))
+    zeros = w.namer.env_name(zeros_like)
+    w.bwd = accumulate_in_place(w.bwd, zeros, set(w.params) - names_stored(w.fwd))
 
 
 def simplify_forward(w):

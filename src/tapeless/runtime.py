@@ -11,7 +11,7 @@ import numpy as np
 from .errors import ArgumentError, OutputError, UnsupportedSyntax
 
 __all__ = [
-    "stop_gradient", "fresh_tape", "unbroadcast", "zeros_like", "expand_reduced", "index_adjoint", "dot_lhs", "dot_rhs",
+    "stop_gradient", "fresh_tape", "Shape", "shape_of", "unbroadcast", "zeros_like", "expand_reduced", "index_adjoint", "dot_lhs", "dot_rhs",
     "prod_adjoint", "extremum_adjoint", "norm_adjoint", "untranspose", "make_seed",
 ]
 
@@ -30,21 +30,41 @@ def fresh_tape(tape):
     return tape
 
 
+class Shape(tuple):
+    """The shape of an array, kept for the backward sweep instead of the array itself."""
+
+    __slots__ = ()
+
+
+def shape_of(x):
+    """What ``unbroadcast`` needs of ``x``: its :class:`Shape` if it is an array, else ``x``
+    (a number is as small as its shape)."""
+    return Shape(x.shape) if type(x) is np.ndarray else x
+
+
+shape_of.tapeless_nondifferentiable = True
+
+
 def unbroadcast(d, x):
-    """Sum ``d`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape."""
+    """Sum ``d`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape
+    (``x`` may be the :class:`Shape` of the array, see :func:`shape_of`)."""
     if type(x) is float:  # a Python float: the sum of everything, as a float
         return d if type(d) is float else float(np.sum(d))
-    xshape = np.shape(x)
-    dshape = np.shape(d)
+    xshape = x if type(x) is Shape else x.shape if type(x) is np.ndarray else np.shape(x)
+    dshape = d.shape if type(d) is np.ndarray else np.shape(d)
     if dshape == xshape:
         return d
+    d = np.asarray(d)
     lead = len(dshape) - len(xshape)
-    axes = tuple(range(lead)) + tuple(
-        i + lead for i, n in enumerate(xshape) if n == 1 and dshape[i + lead] != 1
-    )
-    d = np.sum(d, axis=axes) if axes else d
-    d = np.reshape(d, xshape)
-    return _like(d, x)
+    if lead > 0:  # the leading axes that broadcasting added (the method: np.sum's dispatch is slow)
+        d = d.sum(axis=0 if lead == 1 else tuple(range(lead)))
+    if 1 in xshape:  # the axes where x has length 1
+        axes = tuple(i for i, n in enumerate(xshape) if n == 1 and d.shape[i] != 1)
+        if axes:
+            d = d.sum(axis=axes, keepdims=True)
+    if d.shape != xshape:
+        d = d.reshape(xshape)
+    return d if type(x) is Shape or type(x) is np.ndarray else _like(d, x)
 
 
 def _like(d, x):
@@ -192,8 +212,8 @@ def _is_basic_index(index):
 
 def dot_lhs(g, a, b):
     """Adjoint of ``a`` in ``a @ b``, for any dimensions ``np.matmul`` accepts."""
-    if np.ndim(a) == 2 and np.ndim(b) == 2 and np.ndim(g) == 2:
-        return g @ b.T
+    if getattr(a, "ndim", 0) == 2 and getattr(b, "ndim", 0) == 2 and getattr(g, "ndim", 0) == 2:
+        return g @ b.T  # the common case, without a call to np.ndim
     if np.ndim(b) == 1:
         return g * b if np.ndim(a) == 1 else np.multiply.outer(g, b)
     if np.ndim(a) == 1 and np.ndim(b) == 2:
@@ -206,8 +226,8 @@ def dot_lhs(g, a, b):
 
 def dot_rhs(g, a, b):
     """Adjoint of ``b`` in ``a @ b``, for any dimensions ``np.matmul`` accepts."""
-    if np.ndim(a) == 2 and np.ndim(b) == 2 and np.ndim(g) == 2:
-        return a.T @ g
+    if getattr(a, "ndim", 0) == 2 and getattr(b, "ndim", 0) == 2 and getattr(g, "ndim", 0) == 2:
+        return a.T @ g  # the common case, without a call to np.ndim
     if np.ndim(a) == 1:
         if np.ndim(b) == 1:
             return g * a

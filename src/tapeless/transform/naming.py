@@ -65,6 +65,13 @@ class Namer:
         self.env[name] = obj
         return name
 
+    def env_name(self, obj):
+        """The name under which the generated code already refers to ``obj``, or None."""
+        for name, value in self.env.items():
+            if value is obj:
+                return name
+        return None
+
     def snapshot(self):
         return (set(self.taken), dict(self.env), dict(self._adjoints), dict(self._counters))
 

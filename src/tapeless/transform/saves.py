@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import gast
 
-from ..astutil import assign, attr, call, const, load, names_loaded, store, target_names, tuple_
+from ..astutil import assign, attr, call, const, iter_nodes, load, names_loaded, store, target_names, tuple_
+from ..runtime import shape_of, unbroadcast
 from .reverse import is_marker
 
 
@@ -47,6 +48,7 @@ class SavePlan:
         self.slots = {}  # id(stmt) -> [(name, slot or None for the stack)]
         self.per_iteration = {}  # id(loop) -> [names]
         self.trips = set()  # id(loop) whose counter goes on the stack
+        self.shape_only = {}  # name -> the shape_of helper's name, for names saved as shapes
 
     def _stack(self):
         if self.stack is None:
@@ -63,7 +65,35 @@ class SavePlan:
                 break
             bwd[:] = pruned
             self._reads_out = {}
+        self.shape_only = self._shape_only(bwd)
         return self.materialize(fwd), self.materialize(bwd)
+
+    def _shape_only(self, bwd):
+        """Stacked names the backward sweep reads only as ``unbroadcast(d, name)``: their
+        shape is pushed instead of the array (:func:`tapeless.runtime.shape_of`)."""
+        stacked = {v for saved in self.slots.values() for v, slot in saved if slot is None}
+        stacked |= {v for names in self.per_iteration.values() for v in names}
+        if not stacked:
+            return {}
+        shape_reads, other_reads = set(), set()
+        for node in (n for s in bwd for n in iter_nodes(s)):
+            if (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and len(node.args) == 2
+                    and self.namer.env.get(node.func.id) is unbroadcast
+                    and isinstance(node.args[1], gast.Name)):
+                shape_reads.add(id(node.args[1]))
+        for node in (n for s in bwd for n in iter_nodes(s)):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Load) and node.id in stacked:
+                (shape_reads if id(node) in shape_reads else other_reads).add(node.id)
+        only = (shape_reads & stacked) - other_reads - getattr(self.unit, "scalars", set())  # a number is its own shape
+        if not only:
+            return {}
+        helper = self.namer.bind("shape_of", shape_of)
+        return {v: helper for v in only}
+
+    def _saved(self, v):
+        """What a push saves of ``v``: the value, or its shape when that is all that is read."""
+        helper = self.shape_only.get(v)
+        return call(helper, load(v)) if helper else load(v)
 
     def _decide(self, fwd, bwd):
         self.stack, self.inits, self.slots, self.per_iteration, self.trips = None, [], {}, {}, set()
@@ -182,12 +212,12 @@ class SavePlan:
     def _code(self, kind, data):
         key = id(data)
         if kind == "save" and key in self.slots:
-            return [assign(slot, load(v)) if slot else self._push(load(v)) for v, slot in self.slots[key]]
+            return [assign(slot, load(v)) if slot else self._push(self._saved(v)) for v, slot in self.slots[key]]
         if kind == "restore" and key in self.slots:
             return [assign(v, load(slot)) if slot else self._pop(v) for v, slot in reversed(self.slots[key])]
         if kind == "loop_end" and key in self.per_iteration:
             names = self.per_iteration[key]
-            return [self._push(load(names[0]) if len(names) == 1 else tuple_([load(n) for n in names]))]
+            return [self._push(self._saved(names[0]) if len(names) == 1 else tuple_([self._saved(n) for n in names]))]
         if kind == "loop_start" and key in self.per_iteration:
             names = self.per_iteration[key]
             target = store(names[0]) if len(names) == 1 else tuple_([store(n) for n in names], gast.Store())
