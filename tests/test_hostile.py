@@ -216,7 +216,7 @@ def test_wrt_a_non_numeric_argument_reverse_mode():
 @pytest.mark.parametrize("mode", MODES)
 def test_non_scalar_output_names_the_shape(mode):
     # (regression: bug N, forward mode failed with ValueError: cannot reshape array ...)
-    with pytest.raises(tapeless.OutputError, match=r"array of shape \(2, 3\) and dtype float64"):
+    with pytest.raises(tapeless.OutputError, match=r"array of shape \(2, 3\)"):
         tapeless.grad(bc.doubled, mode=mode)(np.ones((2, 3)))
     with pytest.raises(tapeless.OutputError, match=r"array of shape \(3,\)"):
         tapeless.grad(bc.doubled, mode=mode)(np.ones(3))
@@ -224,11 +224,22 @@ def test_non_scalar_output_names_the_shape(mode):
         tapeless.value_and_grad(bc.doubled, mode=mode)(np.ones((2, 3)))
 
 
+def test_an_output_shaped_by_the_arguments_is_checked_before_the_function_runs():
+    # doubled returns 2 * x: its shape is x's, so reverse mode checks x instead of the output
+    g = tapeless.grad(bc.doubled)
+    assert "seed(" not in g.source
+    with pytest.raises(tapeless.OutputError, match=r"returns an array of shape \(3,\) \(the shape of 'x'\)"):
+        g(np.ones(3))
+    np.testing.assert_allclose(g(np.array(1.5)), 2.0)  # a 0-d array is a scalar
+
+
 @pytest.mark.parametrize("mode", MODES)
-def test_output_of_one_element_counts_as_a_scalar(mode):
-    # documented behaviour: an output holding one element (shape (1,) or (1, 1)) is accepted
-    np.testing.assert_allclose(tapeless.grad(bc.square, mode=mode)(np.array([2.0])), [4.0])
-    np.testing.assert_allclose(tapeless.grad(bc.square, mode=mode)(np.array([[2.0]])), [[4.0]])
+def test_output_of_one_element_is_refused_with_a_hint(mode):
+    # documented behaviour: a scalar output is 0-d; one element of shape (1,) or (1, 1) is not
+    for shape in [(1,), (1, 1)]:
+        with pytest.raises(tapeless.OutputError, match=r"shape \(1,( 1)?\).*y\[0\] for one element"):
+            tapeless.grad(bc.square, mode=mode)(np.full(shape, 2.0))
+    np.testing.assert_allclose(tapeless.grad(bc.square, mode=mode)(np.array(2.0)), 4.0)
 
 
 def test_tuple_output_is_refused_in_both_modes():

@@ -7,6 +7,7 @@ watch a function become its gradient.
 
 from __future__ import annotations
 
+import builtins
 import types
 
 import gast
@@ -14,7 +15,7 @@ import gast
 from . import fence, source
 from .analysis.aliases import check_augmented, insert_guards
 from .analysis.activity import active_variables, annotate_defined
-from .analysis.shapes import Shapes, scalar_variables
+from .analysis.shapes import Shapes, output_params, scalar_variables
 from .astutil import assign, call, const, load, names_loaded, names_stored, store, target_names, tuple_
 from .codegen.emit import Comments, to_source
 from .codegen.load import compile_functions
@@ -24,7 +25,8 @@ from .passes.normalize import Normalize
 from .passes.resolve import local_names, resolve
 from .runtime import make_seed, unshared, zeros_like
 from .simplify.inplace import accumulate_in_place
-from .simplify import dead_code, fold, inline_temporaries, live_in, merge_accumulations, propagate_copies
+from .simplify import (dead_code, fold, inline_temporaries, live_in, merge_accumulations, propagate_constant,
+                       propagate_copies)
 from .transform.naming import Namer
 from .transform.forward import Forward
 from .transform.ops import zero
@@ -108,6 +110,9 @@ def analyse(w):
     w.active = active_variables(w.body, w.wrt)
     w.shapes = Shapes(w.params, w.body)
     w.scalars = scalar_variables(w.params, w.body)
+    # when the output's shape follows from parameters' shapes, the check that it is a scalar
+    # is made on those arguments before the function runs, and the output need not be computed
+    w.output_params = output_params(w.params, w.body, w.result, w.scalars) if w.role == "top" else None
     guarded = check_augmented(w.fs, w.augmented, w.body, w.scalars, w.locals)
     if guarded:
         w.body = insert_guards(w.fs, w.body, guarded, lambda: w.namer.bind("unshared", unshared))
@@ -141,6 +146,8 @@ def reverse(w):
 def simplify_backward(w):
     primal = set(w.params) | names_stored(w.fwd)
     w.primal = primal
+    if w.output_params is not None:  # the adjoint of a scalar output checked up front is 1.0
+        w.bwd = propagate_constant(w.bwd, w.seeds[0], 1.0)
     w.bwd = fold(w.bwd)
     w.bwd = propagate_copies(w.bwd, protected=frozenset(primal))
     w.bwd = dead_code(w.bwd, removable=lambda n: n not in primal)
@@ -155,7 +162,9 @@ def plan(w):
 
 
 def simplify_forward(w):
-    keep = names_loaded(w.bwd) | names_loaded(w.result)
+    keep = names_loaded(w.bwd)
+    if w.role != "top" or w.output_params is None or w.returns != "grad":
+        keep |= names_loaded(w.result)  # the output is returned, or checked after it is computed
     temps = w.namer.taken - w.locals
     w.fwd = dead_code(w.fwd, keep=keep)
     w.fwd = inline_temporaries(w.fwd, temps, keep=keep)
@@ -166,14 +175,25 @@ def assemble(w):
     bwd = w.comments.annotate(w.bwd, describe)
     args = gast.arguments(**{k: getattr(w.fs.tree.args, k) for k in gast.arguments._fields})
     if w.role == "top":
-        seed_fn = make_seed(tuple(w.wrt), frozenset(w.wrt) & w.scalars)
-        seed = w.namer.bind("seed", seed_fn)
+        shaping = w.output_params
+        checked = w.wrt + [p for p in w.params if p in (shaping or ()) and p not in w.wrt]
+        seed_fn = make_seed(tuple(checked), frozenset(w.wrt) & w.scalars, wrt=len(w.wrt), output_shape=shaping)
         value = w.result.id
-        # the arguments are checked before the function runs, the output after
+        # the arguments are checked before the function runs; the output after, unless its
+        # shape follows from the arguments' (then they were checked for it)
         checker = w.namer.bind("check_args", seed_fn.check_args)
-        start = [gast.Expr(value=call(checker, *[load(p) for p in w.wrt]))]
-        check = call(seed, load(value))
-        seeding = [assign(w.seeds[0], check)] if w.seeds[0] in names_loaded(bwd) else [gast.Expr(value=check)]
+        start = [gast.Expr(value=call(checker, *[load(p) for p in checked]))]
+        if all(p in w.scalars or p in (shaping or ()) for p in checked):
+            # every checked argument must be a number: Python floats pass without a call
+            type_, float_ = w.namer.bind("type", builtins.type), w.namer.bind("float", builtins.float)
+            test = _any([_compare(call(type_, load(p)), gast.IsNot(), load(float_)) for p in checked])
+            start = [gast.If(test=test, body=start, orelse=[])]
+        if shaping is None:
+            check = call(w.namer.bind("seed", seed_fn), load(value))
+        else:
+            check = const(1.0)
+        used = w.seeds[0] in names_loaded(bwd)
+        seeding = [assign(w.seeds[0], check)] if used else [] if shaping is not None else [gast.Expr(value=check)]
         if w.returns == "grad":
             w.functions = [_def(w.namer.fresh(f"{w.fs.name}_grad"), args, start + w.fwd + seeding + bwd)]
         else:
@@ -259,6 +279,14 @@ def run(w):
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+def _compare(left, op, right):
+    return gast.Compare(left=left, ops=[op], comparators=[right])
+
+
+def _any(tests):
+    return tests[0] if len(tests) == 1 else gast.BoolOp(op=gast.Or(), values=tests)
+
 
 def _maybe_tuple(elts):
     return elts[0] if len(elts) == 1 else tuple_(elts)

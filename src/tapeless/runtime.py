@@ -340,21 +340,41 @@ def unshared(value, where):
 unshared.tapeless_nondifferentiable = True
 
 
-def make_seed(names, scalars=()):
-    """A checker for one gradient function: it returns the adjoint of the output (1.0, or
-    ones for a size-1 array) after checking that the output is a scalar and that the
-    arguments being differentiated hold real floating-point values (0-d for the ``scalars``,
-    the parameters the generated code treats as scalars)."""
+def make_seed(names, scalars=(), wrt=None, output_shape=None):
+    """A checker for one gradient function: it returns the adjoint of the output (1.0) after
+    checking that the output is a scalar (0-d), and its ``check_args`` checks, before the
+    function runs, that the first ``wrt`` arguments (all, by default) hold real floating-point
+    values (0-d for the ``scalars``, the parameters the generated code treats as scalars).
 
-    def check_args(*wrt):
-        for name, arg in zip(names, wrt):
-            if type(arg) is float or type(arg) is np.ndarray and arg.dtype.kind == "f" and name not in scalars:
-                continue  # the common cases, quickly
-            _check_wrt(name, arg)
-            if name in scalars and not isinstance(arg, float) and np.ndim(arg) != 0:
-                raise ArgumentError(
-                    f"{name!r} is used as a scalar (in a condition or a math function), but it is an "
-                    f"array of shape {np.shape(arg)}; pass a float")
+    ``output_shape``, when known, names the parameters whose shapes broadcast together give the
+    output's shape: ``check_args`` then also checks that these are 0-d, which makes the output
+    a scalar, and the generated code does not call ``seed``.
+    """
+    wrt = len(names) if wrt is None else wrt
+    shaping = frozenset(output_shape or ())
+    zero_d = frozenset(scalars) | shaping  # arguments that must hold 0-d values
+
+    def check_args(*args):
+        for i, (name, arg) in enumerate(zip(names, args)):
+            if type(arg) is float:
+                continue  # the common case, quickly
+            if i < wrt:
+                if type(arg) is np.ndarray and arg.dtype.kind == "f" and name not in zero_d:
+                    continue
+                _check_wrt(name, arg)
+                if name in scalars and np.ndim(arg) != 0:
+                    raise ArgumentError(
+                        f"{name!r} is used as a scalar (in a condition or a math function), but it is an "
+                        f"array of shape {np.shape(arg)}; pass a float")
+        if shaping:
+            shapes = [np.shape(arg) for name, arg in zip(names, args) if name in shaping]
+            if any(shapes):
+                shape = np.broadcast_shapes(*shapes)
+                which = " and ".join(repr(n) for n in names if n in shaping)
+                raise OutputError(
+                    f"the function must return a scalar to be differentiated, but with these arguments it "
+                    f"returns an array of shape {shape} (the shape of {which}); reduce it first (e.g. np.sum, "
+                    f"or y[0] for one element) or use a Jacobian")
 
     def seed(value):
         if type(value) is float:
@@ -363,14 +383,11 @@ def make_seed(names, scalars=()):
             raise OutputError(
                 f"the function must return a scalar to be differentiated, but it returned "
                 f"{_describe(value)}")
-        size = np.size(value)
-        if size != 1 or not np.issubdtype(np.result_type(value), np.number):
+        if np.ndim(value) != 0 or not np.issubdtype(np.result_type(value), np.number):
             raise OutputError(
                 f"the function must return a scalar to be differentiated, but it returned "
-                f"{_describe(value)}; reduce it first (e.g. np.sum) or use a Jacobian")
-        if np.ndim(value) == 0:
-            return 1.0
-        return np.ones_like(value, dtype=np.result_type(value, np.float16))
+                f"{_describe(value)}; reduce it first (e.g. np.sum, or y[0] for one element) or use a Jacobian")
+        return 1.0
 
     seed.check_args = check_args
     seed.tapeless_nondifferentiable = check_args.tapeless_nondifferentiable = True

@@ -247,3 +247,62 @@ def _elementwise_names(node):
                 getattr(key, "__module__", None) == "math"):
             return set().union(*(_elementwise_names(a) for a in node.args)) if node.args else set()
     return set()
+
+
+_FULL_REDUCTIONS = {np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, np.var, np.std, np.linalg.norm}
+_FULL_REDUCTION_METHODS = {("method", m) for m in ("sum", "mean", "prod", "max", "min", "var", "std")}
+
+
+def output_params(params, body, result, scalars=frozenset()):
+    """The parameters whose shapes, broadcast together, surely give the shape of ``result``
+    (a name): ``x ** 2 + 3 * x`` has the shape of ``x``; ``np.sum(...)``, a ``math`` function or
+    a number has shape ``()`` (the empty set). None when the shape does not follow that way.
+
+    The output is then 0-d exactly when each of these parameters is, which the gradient checks
+    before the function runs instead of computing the output to look at it.
+    """
+    stmts = list(assignments(body))
+    stores = Counter(n for s in stmts for n in _targets(s))
+    defs = {s.targets[0].id: s for s in stmts
+            if isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1}
+    fixed = {p for p in params if stores[p] == 0}
+    # bool(...) gives a 0-d value that is no number: the output check must see it
+    boolish = {n for s in stmts for n in _targets(s) if classify(s.value).name == "bool"}
+    memo = {}
+
+    def of_name(name):
+        if name in scalars and name not in boolish:
+            return frozenset()
+        if name in fixed:
+            return frozenset([name])
+        if name not in defs or name in memo and memo[name] is _PENDING:
+            return None
+        if name not in memo:
+            memo[name] = _PENDING
+            memo[name] = of_op(classify(defs[name].value))
+        return memo[name]
+
+    def of_atom(node):
+        if _is_const(node):
+            v = node.value if isinstance(node, gast.Constant) else getattr(node.operand, "value", None)
+            return frozenset() if isinstance(v, (int, float)) and not isinstance(v, bool) else None
+        return of_name(node.id) if isinstance(node, gast.Name) else None
+
+    def of_op(op):
+        if op.kind == "copy":
+            return of_atom(op.args[0])
+        if op.kind == "const" or _scalar_result(op, ()):
+            return frozenset() if _scalar_result(op, ()) and op.name != "bool" else None
+        if op.kind != "rule" or op.keywords:
+            return None
+        if len(op.args) == 1 and (op.key in _FULL_REDUCTIONS or op.key in _FULL_REDUCTION_METHODS):
+            return frozenset()
+        if _elementwise(op):
+            parts = [of_atom(a) for a in op.args]
+            return None if any(p is None for p in parts) else frozenset().union(*parts)
+        return None
+
+    return of_atom(result) if isinstance(result, (gast.Name, gast.Constant)) else None
+
+
+_PENDING = object()

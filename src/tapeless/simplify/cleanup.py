@@ -339,6 +339,47 @@ def _substitute(node, name, value):
     return _Sub(name, value).visit(node)
 
 
+def _float(node):
+    """The float a constant expression (``1.0``, ``-1.0``) stands for, else None."""
+    if isinstance(node, gast.Constant):
+        return node.value
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) and isinstance(node.operand, gast.Constant):
+        return -node.operand.value if type(node.operand.value) is float else None
+    return None
+
+
+class _Constant(gast.NodeTransformer):
+    def __init__(self, names):
+        self.names = names
+
+    def visit_Name(self, node):
+        if node.id in self.names and isinstance(node.ctx, gast.Load):
+            value = self.names[node.id]
+            if value < 0:
+                return gast.UnaryOp(op=gast.USub(), operand=gast.Constant(value=-value, kind=None))
+            return gast.Constant(value=value, kind=None)
+        return node
+
+
+def propagate_constant(stmts, name, value):
+    """``stmts`` with ``name`` (never assigned in them) read as the number ``value``, and so
+    every name assigned once, from such a name alone, in turn (``dt3 = dvalue``)."""
+    stores = _stores(stmts)
+    if stores[name]:
+        return stmts
+    known = {name: value}
+    while True:
+        stmts = [_Constant(known).visit(s) for s in stmts]
+        found = {s.targets[0].id: _float(s.value) for s in stmts
+                 if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+                 and type(_float(s.value)) is float and stores[s.targets[0].id] == 1 and s.targets[0].id not in known}
+        if not found:
+            return stmts
+        stmts = [s for s in stmts if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
+                                          and s.targets[0].id in found)]
+        known = found
+
+
 def merge_accumulations(stmts):
     """``dx = a`` followed by ``dx = dx + b`` becomes ``dx = a + b``."""
     out = []

@@ -37,6 +37,9 @@ class Fold(gast.NodeTransformer):
         if isinstance(node.op, gast.Mult) and b == 1 and isinstance(node.right.value if isinstance(
                 node.right, gast.Constant) else None, float):
             return node.left
+        if isinstance(node.op, gast.Mult) and a == 1 and isinstance(node.left.value if isinstance(
+                node.left, gast.Constant) else None, float):
+            return node.right
         return node
 
     def visit_IfExp(self, node):
