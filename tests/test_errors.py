@@ -83,13 +83,26 @@ def test_unknown_library_function_is_refused():
         tapeless.grad(ec.uses_unknown_user_object)
 
 
-def test_differentiated_value_in_a_non_differentiable_argument():
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("wrt", [(0, 1), 1])
+def test_differentiated_value_in_a_non_differentiable_argument(mode, wrt):
+    # regression: with only the argument itself differentiated (wrt=1), the gradient was 0.0
     with pytest.raises(tapeless.NonDifferentiable) as info:
-        tapeless.grad(ec.clip_active_bound, wrt=(0, 1))
-    assert "np.clip is not differentiated with respect to its argument 'a_min'" in str(info.value)
-    assert info.value.lineno == marked_line(ec.clip_active_bound)
-    # with respect to x alone, the bound is a constant and all is well
-    g = tapeless.grad(ec.clip_active_bound)(np.array([0.2, 0.7, 1.5]), 0.5)
+        tapeless.grad(ec.var_active_ddof, wrt=wrt, mode=mode)
+    assert "np.var is not differentiated" in str(info.value) and "argument 'ddof'" in str(info.value)
+    assert info.value.lineno == marked_line(ec.var_active_ddof)
+    # with respect to x alone, ddof is a constant and all is well: d var / dx = 2 (x - mean) / (n - ddof)
+    x = np.array([0.2, 0.7, 1.5])
+    g = tapeless.grad(ec.var_active_ddof, mode=mode)(x, 1.0)
+    np.testing.assert_allclose(g, 2 * (x - x.mean()) / 2)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_clip_bounds_are_differentiated(mode):
+    # regression: the gradient with respect to a bound was silently 0.0 in both modes
+    g = tapeless.grad(ec.clip_active_bound, wrt=1, mode=mode)(np.array([0.1, 0.5, 2.0]), 0.3)
+    assert g == 1.0  # one element (0.1) is clipped up to lo
+    g = tapeless.grad(ec.clip_active_bound, mode=mode)(np.array([0.2, 0.7, 1.5]), 0.5)
     np.testing.assert_array_equal(g, [0.0, 1.0, 0.0])  # clipped elements have zero slope
 
 

@@ -59,6 +59,7 @@ def f_where_derived(x): return np.sum(np.where(x > 0, np.sin(x), x ** 2) * W)
 def f_clip(x): return np.sum(np.clip(x, -0.5, 0.5) * W)
 def f_clip_upper(x): return np.sum(np.clip(x, None, 0.5) * W)
 def f_clip_array_bounds(x): return np.sum(np.clip(x, LO, 1.0) * W)    # (4,) clipped to (3, 4)
+def f_clip_bounds(x, lo, hi): return np.sum(np.clip(x, lo, hi) * W)   # bounds differentiated too
 def f_fmax_nan(x): return np.sum(np.fmax(x, NAN) * W)
 def f_fmin_nan(x): return np.sum(np.fmin(NAN, x) * W)
 def f_scalar_mix(x): return np.exp(x) * np.sqrt(x) + np.tanh(x) * np.arctan2(x, 0.5) - np.abs(np.log(x))
@@ -125,6 +126,9 @@ CASES = [
     case(np.clip, f_clip, X),
     case(np.clip, f_clip_upper, X),
     case(np.clip, f_clip_array_bounds, R4),  # regression: the clip rule did not unbroadcast to a's shape
+    # regression: the bounds were treated as constants (gradient 0 with respect to them)
+    case(np.clip, f_clip_bounds, R4, LO, 0.5, wrt=(0, 1, 2)),
+    case(np.clip, f_clip_bounds, X, -0.5, 0.5, wrt=(0, 1, 2)),
     case(np.fmax, f_fmax_nan, X),   # regression: fmax used the maximum rule, gradient 0 against NaN
     case(np.fmin, f_fmin_nan, X),   # regression: fmin used the minimum rule, gradient 0 against NaN
     case("chain", f_chain, X),
@@ -271,3 +275,13 @@ def test_every_numpy_nondifferentiable_function_has_a_case():
     for keys, _, _ in NONDIFF:
         covered |= set(keys) if isinstance(keys, tuple) else {keys}
     assert numpy_keys - covered - {np.floor_divide} == set()   # floor_divide: test_rules_operators
+
+
+def test_clip_bounds_by_hand():
+    # clip(x, lo, hi) is lo where x < lo and hi where x > hi (lo < hi here): the derivative with
+    # respect to lo is 1 there, and with respect to a float hi the sum over where x > hi
+    dx, dlo, dhi = tapeless.grad(f_clip_bounds, wrt=(0, 1, 2))(R4, LO, 0.5)
+    below, above = R4 < LO, np.broadcast_to(R4 > 0.5, LO.shape)
+    np.testing.assert_allclose(dlo, W * below)
+    np.testing.assert_allclose(dhi, np.sum(W[above]))
+    np.testing.assert_allclose(dx, np.sum(W * (~below & ~above), axis=0))

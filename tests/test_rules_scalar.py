@@ -16,6 +16,7 @@ def f_expm1(x): return math.expm1(x) * 1.5
 def f_log(x): return math.log(x) * 1.5
 def f_log_base(x): return math.log(x, 3.0)
 def f_log_int_base(x): return math.log(x, 10)
+def f_log_both(x, b): return math.log(x, b)
 def f_log1p(x): return math.log1p(x) * 1.5
 def f_log2(x): return math.log2(x) * 1.5
 def f_log10(x): return math.log10(x) * 1.5
@@ -57,6 +58,7 @@ CASES = [
     case(math.log, f_log, 2.5),
     case(math.log, f_log_base, 2.5),
     case(math.log, f_log_int_base, 2.5),
+    case(math.log, f_log_both, 2.5, 3.0, wrt=(0, 1)),  # regression: the base was treated as a constant
     case(math.log1p, f_log1p, 0.4),
     case(math.log2, f_log2, 2.5),
     case(math.log10, f_log10, 2.5),
@@ -123,6 +125,7 @@ def test_python_float_gradient_is_exactly_float(key, f, args, wrt):
 @pytest.mark.parametrize("f, args, wrt, expected", [
     (f_exp, (0.0,), 0, 1.5),                          # 1.5 e^0
     (f_log_base, (3.0,), 0, 1 / (3 * math.log(3))),   # d/dx log_3 x = 1/(x ln 3)
+    (f_log_both, (2.0, 3.0), (0, 1), (1 / (2 * math.log(3)), -math.log(2) / (3 * math.log(3) ** 2))),
     (f_sqrt, (4.0,), 0, 1.5 / 4),                     # 1.5 / (2 sqrt 4)
     (f_pow, (2.0, 3.0), (0, 1), (12.0, 8 * math.log(2))),
     (f_hypot, (3.0, 4.0), (0, 1), (0.6, 0.8)),

@@ -147,6 +147,8 @@ def where(ans, g, condition, x, y):
 @reverse_rule(np.clip)
 def clip(ans, g, a, a_min=None, a_max=None):
     da = unbroadcast(g * (ans == a), a)
+    da_min = unbroadcast(g * ((ans != a) & (ans == a_min) & (ans != a_max)), a_min)
+    da_max = unbroadcast(g * ((ans != a) & (ans == a_max)), a_max)
 
 
 @reverse_rule(np.exp2)
@@ -305,7 +307,8 @@ def where_tangent(ans, condition, x, y):
 
 @forward_rule(np.clip)
 def clip_tangent(ans, a, a_min=None, a_max=None):
-    dans = da * (ans == a)
+    dans = lift(da * (ans == a) + da_min * ((ans != a) & (ans == a_min) & (ans != a_max))
+                + da_max * ((ans != a) & (ans == a_max)), ans)
 
 
 @forward_rule(np.exp2)

@@ -20,6 +20,7 @@ def expm1(ans, g, x):
 @reverse_rule(math.log)
 def log(ans, g, x, base=math.e):
     dx = g / (x * math.log(base))
+    dbase = -g * ans / (base * math.log(base))
 
 
 @reverse_rule(math.log1p)
@@ -147,7 +148,7 @@ def expm1_tangent(ans, x):
 
 @forward_rule(math.log)
 def log_tangent(ans, x, base=math.e):
-    dans = dx / (x * math.log(base))
+    dans = dx / (x * math.log(base)) - dbase * ans / (base * math.log(base))
 
 
 @forward_rule(math.log1p)

@@ -116,8 +116,11 @@ def carries(node, active) -> bool:
 
 
 def _flowing(op):
-    """The argument nodes bound to the differentiable parameters of ``op``'s rule, or None."""
-    from .templates import bind, differentiable_params
+    """The argument nodes of ``op``'s rule that a derivative may flow through, or None: all but
+    those read only for their shape (``unbroadcast(d, x)`` reads ``x`` so). An argument the rule
+    has no derivative for still counts, so that the transform refuses it by name rather than
+    treating it as a constant."""
+    from .templates import bind
 
     rule = op.rule or registry.lookup_forward(op.key)
     if rule is None:
@@ -126,8 +129,9 @@ def _flowing(op):
         bindings = bind(rule, op)
     except TypeError:
         return None  # the transform reports the bad call
-    params = differentiable_params(rule)
-    return [node for p, node in bindings.items() if p in params]
+    forward = registry.lookup_forward(op.key)
+    shape_only = set(rule.shape_only) | set(getattr(forward, "shape_only", ()))
+    return [node for p, node in bindings.items() if p not in shape_only]
 
 
 def zero(unit, node):
