@@ -210,7 +210,7 @@ def hvp(func, wrt=0):
 
 
 def value_and_grad(func, wrt=0, mode="reverse"):
-    """Like :func:`grad`, but the generated function returns ``(value, gradient)``."""
+    """Like ``tapeless.grad``, but the generated function returns ``(value, gradient)``."""
     func = getattr(func, "__wrapped_function__", func)
     _check_mode(mode)
     return _transform(func, wrt, "value_and_grad" if mode == "reverse" else "forward value_and_grad")
@@ -343,7 +343,7 @@ class Differentiable:
 
     @property
     def grad(self):
-        """The generated gradient function (see :func:`tapeless.grad`)."""
+        """The generated gradient function (see ``tapeless.grad``)."""
         return grad(self.__wrapped_function__, self.wrt, self.mode)
 
     @property

@@ -59,11 +59,11 @@ def check_grads(f, args, wrt=0, kwargs=None, *, modes=("rev", "fwd"), order=1, d
                 rtol=1e-6, atol=1e-8, seed=0, gradient=None):
     """Check the tapeless gradient of ``f`` at ``args`` against central finite differences.
 
-    ``wrt`` is as for :func:`tapeless.grad`. For each differentiated argument, ``directions``
+    ``wrt`` is as for ``tapeless.grad``. For each differentiated argument, ``directions``
     random unit directions are drawn; the directional derivative from the gradient must match
     the central difference within ``atol + rtol * scale``, where ``scale`` is the size of the
     terms involved. Also checks that the gradient has its argument's shape and that the
-    arguments are not modified. Raises :class:`GradientMismatch` on failure and returns the
+    arguments are not modified. Raises ``GradientMismatch`` on failure and returns the
     gradient(s).
 
     ``order=2`` also checks second derivatives: the Hessian-vector product of forward mode

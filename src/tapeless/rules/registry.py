@@ -86,8 +86,19 @@ def display_name(key) -> str:
 def reverse_rule(*keys, constant=None):
     """Register the decorated template as the reverse rule of each key.
 
+    A key is the function the rule is for (``np.sin``, a function of your own). The template's
+    parameters are ``ans`` (the function's result), ``g`` (the adjoint of the result) and then
+    the function's own parameters, by name, with their defaults; its body assigns ``d<param>``
+    for each parameter the derivative flows to. tapeless copies the body into the generated
+    gradient, with the names of the call site filled in. For example:
+
+        @tapeless.reverse_rule(logsumexp)
+        def logsumexp_rule(ans, g, x):
+            dx = g * np.exp(x - ans)
+
     ``constant`` maps a parameter name to another template, used instead when that argument
     is a number written in the code (``x ** 2``): it can be simpler, as constants fold.
+    Registering a rule clears the cache of generated gradients, so later gradients use it.
     """
 
     def register(template):
@@ -111,7 +122,7 @@ def forward_rule(*keys, constant=None, shape_only=()):
     A forward template's parameters are ``ans`` and then the primitive's own parameters; its
     body reads ``d<param>``, the tangent of each parameter, and assigns ``dans``, the tangent
     of the result. The tangent of an argument that carries no derivative is zero: terms with
-    it fold away. ``constant`` is as for :func:`reverse_rule`. ``shape_only`` names parameters
+    it fold away. ``constant`` is as for ``reverse_rule``. ``shape_only`` names parameters
     the function reads only for their shape (or piecewise-constant masks): a derivative reaching
     them is ignored; one reaching any other parameter without a tangent term is refused.
     """
