@@ -257,20 +257,3 @@ def test_rosenbrock_minimum_and_start():
     assert opt.rosenbrock(np.array([-1.2, 1.0])) == pytest.approx(24.2, rel=1e-14)
     # the Hessian at the minimum, 2-D: [[802, -400], [-400, 200]]
     np.testing.assert_allclose(opt.rosenbrock_hessian(np.ones(2)), [[802.0, -400.0], [-400.0, 200.0]], rtol=1e-15)
-
-
-def test_scipy_exact_gradient_needs_fewer_evaluations():
-    """The example's claim: with jac= from tapeless, BFGS evaluates the function far less often
-    and lands closer to the minimum than with scipy's finite differences. Needs scipy."""
-    pytest.importorskip("scipy.optimize")
-    for n in (2, 10):
-        without = opt.solve(n, "BFGS", {})
-        with_jac = opt.solve(n, "BFGS", {"jac": opt.rosenbrock.grad})
-        assert with_jac.success
-        assert with_jac.nfev < without.nfev
-        assert np.linalg.norm(with_jac.x - 1.0) < np.linalg.norm(without.x - 1.0)
-        assert np.linalg.norm(with_jac.x - 1.0) < 1e-4
-        for method, provided, derivatives in opt.RUNS[2:]:
-            result = opt.solve(n, method, derivatives)
-            assert result.success, (n, method, result.message)
-            assert np.linalg.norm(result.x - 1.0) < 1e-3, (n, method)
