@@ -108,8 +108,8 @@ def normalize(w):
 def analyse(w):
     annotate_defined(w.params, w.body)
     w.active = active_variables(w.body, w.wrt)
-    w.shapes = Shapes(w.params, w.body)
     w.scalars = scalar_variables(w.params, w.body)
+    w.shapes = Shapes(w.params, w.body, w.scalars)
     # when the output's shape follows from parameters' shapes, the check that it is a scalar
     # is made on those arguments before the function runs, and the output need not be computed
     w.output_params = output_params(w.params, w.body, w.result, w.scalars) if w.role == "top" else None

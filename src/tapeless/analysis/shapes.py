@@ -28,8 +28,14 @@ def _is_const(node):
 
 
 class Shapes:
-    def __init__(self, params, body):
-        self.rep = {p: p for p in params}
+    """For each name assigned once, the set of base names whose shapes, broadcast together,
+    give its shape: ``t = np.exp(x)`` has ``{x}``; ``u = t * y`` has ``{x, y}``; a name that
+    is no elementwise function of others (``X @ w``) is its own base. Two names with the same
+    set surely have the same shape, since broadcasting the same shapes gives the same shape."""
+
+    def __init__(self, params, body, scalars=frozenset()):
+        self.rep = {p: frozenset([p]) for p in params}
+        self.scalars = scalars
         stmts = list(assignments(body))
         stores = Counter(n for s in stmts for n in _targets(s))
         for p in params:  # the call binds each parameter once more
@@ -42,13 +48,18 @@ class Shapes:
             if not isinstance(target, gast.Name) or stores[target.id] != 1:
                 continue
             r = self._rep_of(classify(s.value))
-            self.rep[target.id] = r if r is not None else target.id
+            self.rep[target.id] = r if r is not None else frozenset([target.id])
+        self.first = {}  # a shape set -> the first name that has it (parameters first)
+        for name, r in self.rep.items():
+            self.first.setdefault(r, name)
 
     def _name_rep(self, node):
         if isinstance(node, gast.Name):
+            if node.id in self.scalars:
+                return frozenset()  # shape (): broadcasting it changes nothing
             if node.id in self.rep:
                 return self.rep[node.id]
-            return node.id if node.id in self.once else None
+            return frozenset([node.id]) if node.id in self.once else None
         return None
 
     def _rep_of(self, op):
@@ -66,17 +77,22 @@ class Shapes:
             if _is_const(a):
                 return self._name_rep(b)
             ra, rb = self._name_rep(a), self._name_rep(b)
-            if ra is not None and ra == rb:
-                return ra
+            if ra is not None and rb is not None:
+                return ra | rb
         return None
 
     def same(self, a, b):
         ra, rb = self.rep.get(a), self.rep.get(b)
+        if a in self.scalars:
+            ra = frozenset()
+        if b in self.scalars:
+            rb = frozenset()
         return ra is not None and ra == rb
 
     def stable(self, name):
         """A name with the same shape as ``name`` that is never reassigned, or ``name``."""
-        return self.rep.get(name, name)
+        r = self.rep.get(name)
+        return self.first.get(r, name) if r is not None else name
 
 
 def _targets(s):
