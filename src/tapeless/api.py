@@ -251,13 +251,9 @@ def jacobian(func, wrt=0, mode="reverse"):
         inputs = [bound.arguments[n] for n in names]
         if mode == "forward":
             columns = []
-            for n, x in zip(names, inputs):
-                parts = []
-                for e in _basis(x):
-                    tangents = {jvp_fn.tangent_params[m]: (e if m == n else zeros_like(v)) for m, v in zip(names, inputs)}
-                    value, dv = jvp_fn(*bound.args, **bound.kwargs, **tangents)
-                    parts.append(np.asarray(dv))
+            for x, value, parts in _tangent_columns(jvp_fn, bound, names, inputs):
                 shape = np.shape(value) + np.shape(x)
+                parts = [np.asarray(dv) for dv in parts]
                 columns.append(np.moveaxis(np.array(parts), 0, -1).reshape(shape) if parts else np.zeros(shape))
             return columns[0] if single else tuple(columns)
         value, tape = fwd(*bound.args, **bound.kwargs)
@@ -288,6 +284,31 @@ def _basis(x):
         yield e
 
 
+def _tangent_columns(jvp_fn, bound, names, inputs, check=None):
+    """For each differentiated input ``x``: ``(x, value, [derivative along each unit tangent of
+    x])``, one call of the generated ``jvp_fn`` per element; ``check(value)`` sees the first value."""
+    zeros = {jvp_fn.tangent_params[n]: zeros_like(x) for n, x in zip(names, inputs)}
+    value = None
+    for n, x in zip(names, inputs):
+        parts = []
+        for e in _basis(x):
+            value, dv = jvp_fn(*bound.args, **bound.kwargs, **{**zeros, jvp_fn.tangent_params[n]: e})
+            if check is not None and not parts:
+                check(value)
+            parts.append(dv)
+        yield x, value, parts
+
+
+def _like_argument(g, x):
+    """The gradient ``g`` in the type of its argument ``x``: a Python float for a float, the
+    NumPy scalar type for a NumPy scalar (NumPy's promotion with other arguments may differ)."""
+    if type(x) is float:
+        return float(g)
+    if isinstance(x, np.floating):
+        return type(x)(g)
+    return g
+
+
 def forward_driver(func, names, single, jvp_fn, with_value):
     """``grad`` by forward mode: one call of the generated ``jvp_fn`` per input element."""
     sig = inspect.signature(func)
@@ -298,19 +319,12 @@ def forward_driver(func, names, single, jvp_fn, with_value):
         bound.apply_defaults()
         inputs = [bound.arguments[n] for n in names]
         seed.check_args(*inputs)
-        zeros = {jvp_fn.tangent_params[n]: zeros_like(x) for n, x in zip(names, inputs)}
         grads, value = [], None
-        for n, x in zip(names, inputs):
-            parts = []
-            for e in _basis(x):
-                value, dv = jvp_fn(*bound.args, **bound.kwargs, **{**zeros, jvp_fn.tangent_params[n]: e})
-                if not parts:
-                    seed(value)  # a scalar output, or a clear error naming what it is
-                parts.append(dv)
+        for x, value, parts in _tangent_columns(jvp_fn, bound, names, inputs, check=seed):
             if isinstance(x, np.ndarray):
                 g = np.array(parts, dtype=np.result_type(x, np.float16)).reshape(np.shape(x)) if parts else np.zeros_like(x)
             else:
-                g = parts[0]
+                g = _like_argument(parts[0], x)
             grads.append(g)
         if value is None:
             value = func(*args, **kwargs)
