@@ -43,12 +43,16 @@ class SavePlan:
         self.unit = unit
         self.namer = unit.namer
         self.primal = primal_names
+        self.shape_only = {}  # name -> the shape_of helper's name, for names saved as shapes
+        self._reset()
+
+    def _reset(self):
+        """Forget the decisions of a planning round."""
         self.stack = None
         self.inits = []  # names that must start as None
         self.slots = {}  # id(stmt) -> [(name, slot or None for the stack)]
         self.per_iteration = {}  # id(loop) -> [names]
         self.trips = set()  # id(loop) whose counter goes on the stack
-        self.shape_only = {}  # name -> the shape_of helper's name, for names saved as shapes
 
     def _stack(self):
         if self.stack is None:
@@ -96,7 +100,7 @@ class SavePlan:
         return call(helper, load(v)) if helper else load(v)
 
     def _decide(self, fwd, bwd):
-        self.stack, self.inits, self.slots, self.per_iteration, self.trips = None, [], {}, {}, set()
+        self._reset()
         present = {}
         for s in _walk_stmts(bwd):
             if is_marker(s):
