@@ -6,6 +6,8 @@ needs besides NumPy, and each helper is cheap when shapes already agree.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from .errors import ArgumentError, OutputError, UnsupportedSyntax
@@ -49,7 +51,9 @@ def unbroadcast(d, x):
     """Sum ``d`` over the axes along which ``x`` was broadcast, so it takes ``x``'s shape
     (``x`` may be the :class:`Shape` of the array, see :func:`shape_of`)."""
     if type(x) is float:  # a Python float: the sum of everything, as a float
-        return d if type(d) is float else float(np.sum(d))
+        if type(d) is float:
+            return d
+        return float(d.sum() if type(d) is np.ndarray else np.sum(d))  # the method: no dispatch
     xshape = x if type(x) is Shape else x.shape if type(x) is np.ndarray else np.shape(x)
     dshape = d.shape if type(d) is np.ndarray else np.shape(d)
     if dshape == xshape:
@@ -88,10 +92,12 @@ def zeros_like(x):
 
 def expand_reduced(g, x, axis=None, keepdims=False):
     """Broadcast the adjoint ``g`` of a reduction of ``x`` back to ``x``'s shape (a new array)."""
-    shape = np.shape(x)
+    shape = x.shape if type(x) is np.ndarray else np.shape(x)
     if shape == ():
         return _like(g, x)
     if axis is None:
+        if type(g) is float and type(x) is np.ndarray and x.dtype.kind == "f":
+            return np.full(shape, g, dtype=x.dtype)  # the common case, without np.result_type
         return np.full(shape, g, dtype=np.result_type(g, x, np.float16))
     if not keepdims:
         g = np.expand_dims(g, axis)
@@ -136,11 +142,11 @@ def power_exponent_adjoint(g, ans, a):
 
 
 def _reduced_count(x, axis):
-    shape = np.shape(x)
+    shape = x.shape if type(x) is np.ndarray else np.shape(x)
     if axis is None:
-        return int(np.prod(shape))
+        return math.prod(shape)
     axes = axis if isinstance(axis, tuple) else (axis,)
-    return int(np.prod([shape[a] for a in axes]))
+    return math.prod(shape[a] for a in axes)
 
 
 def mean_adjoint(g, x, axis=None, keepdims=False):
