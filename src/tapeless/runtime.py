@@ -216,15 +216,19 @@ def _is_basic_index(index):
     )
 
 
+def _ndim(x):
+    return x.ndim if type(x) is np.ndarray else np.ndim(x)
+
+
 def dot_lhs(g, a, b):
     """Adjoint of ``a`` in ``a @ b``, for any dimensions ``np.matmul`` accepts."""
     if getattr(a, "ndim", 0) == 2 and getattr(b, "ndim", 0) == 2 and getattr(g, "ndim", 0) == 2:
         return g @ b.T  # the common case, without a call to np.ndim
-    if np.ndim(b) == 1:
-        return g * b if np.ndim(a) == 1 else np.multiply.outer(g, b)
-    if np.ndim(a) == 1 and np.ndim(b) == 2:
+    if _ndim(b) == 1:
+        return g * b if _ndim(a) == 1 else np.multiply.outer(g, b)
+    if _ndim(a) == 1 and _ndim(b) == 2:
         return b @ g
-    if np.ndim(a) == 1:  # (n,) @ (..., n, m): sum over the stacked axes
+    if _ndim(a) == 1:  # (n,) @ (..., n, m): sum over the stacked axes
         per_matrix = np.einsum("...ik,...k->...i", b, g)
         return per_matrix.reshape(-1, np.shape(a)[0]).sum(axis=0)
     return unbroadcast(np.matmul(g, np.swapaxes(b, -1, -2)), a)
@@ -234,13 +238,13 @@ def dot_rhs(g, a, b):
     """Adjoint of ``b`` in ``a @ b``, for any dimensions ``np.matmul`` accepts."""
     if getattr(a, "ndim", 0) == 2 and getattr(b, "ndim", 0) == 2 and getattr(g, "ndim", 0) == 2:
         return a.T @ g  # the common case, without a call to np.ndim
-    if np.ndim(a) == 1:
-        if np.ndim(b) == 1:
+    if _ndim(a) == 1:
+        if _ndim(b) == 1:
             return g * a
         return unbroadcast(a[:, None] * np.expand_dims(g, -2), b)
-    if np.ndim(b) == 1 and np.ndim(a) == 2:
+    if _ndim(b) == 1 and _ndim(a) == 2:
         return a.T @ g
-    if np.ndim(b) == 1:  # (..., n, m) @ (m,): sum over the stacked axes
+    if _ndim(b) == 1:  # (..., n, m) @ (m,): sum over the stacked axes
         per_matrix = np.einsum("...ik,...i->...k", a, g)
         return per_matrix.reshape(-1, np.shape(b)[0]).sum(axis=0)
     return unbroadcast(np.matmul(np.swapaxes(a, -1, -2), g), b)
