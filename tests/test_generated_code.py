@@ -189,3 +189,19 @@ def test_shapes_kept_for_broadcasting_give_the_right_sums_in_both_modes_and_seco
     from tapeless.testing import check_grads
     rng = np.random.default_rng(4)
     check_grads(broadcast_in_loop, (rng.standard_normal((3, 1)), rng.standard_normal(4)), wrt=(0, 1), order=2)
+
+
+def product(x, y):
+    return x * y
+
+
+def test_a_gradient_is_never_an_argument_itself():
+    # d(x * y)/dx is y; for 0-d arrays the gradient must be a new array, not y (the caller may
+    # update a gradient in place)
+    x, y = np.array(2.0), np.array(3.0)
+    dx, dy = tapeless.grad(product, wrt=(0, 1))(x, y)
+    assert dx == 3.0 and dy == 2.0
+    assert not np.shares_memory(dx, y) and not np.shares_memory(dy, x)
+    for mode in ("reverse", "forward"):
+        dx = tapeless.grad(product, mode=mode)(x, y)
+        assert dx == 3.0 and not np.shares_memory(dx, y)

@@ -361,23 +361,38 @@ class _Constant(gast.NodeTransformer):
         return node
 
 
-def propagate_constant(stmts, name, value):
-    """``stmts`` with ``name`` (never assigned in them) read as the number ``value``, and so
-    every name assigned once, from such a name alone, in turn (``dt3 = dvalue``)."""
+def propagate_constant(stmts, name, value, scalars=frozenset()):
+    """``stmts`` with ``name`` (never assigned in them) read as the number ``value``; and so, in
+    turn, every name assigned once from an expression that folds to a number (``dt3 = dvalue``,
+    ``dt1 = dloss * 0.5``), when all its reads follow that assignment in the same block."""
+    from .fold import fold
+
     stores = _stores(stmts)
     if stores[name]:
         return stmts
     known = {name: value}
-    while True:
-        stmts = [_Constant(known).visit(s) for s in stmts]
-        found = {s.targets[0].id: _float(s.value) for s in stmts
-                 if isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
-                 and type(_float(s.value)) is float and stores[s.targets[0].id] == 1 and s.targets[0].id not in known}
-        if not found:
-            return stmts
-        stmts = [s for s in stmts if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)
-                                          and s.targets[0].id in found)]
-        known = found
+    while known:
+        stmts = fold([_Constant(known).visit(s) for s in stmts], scalars)
+        known = {}
+        stmts = _drop_constants(stmts, stores, _loads(stmts), known)
+    return stmts
+
+
+def _drop_constants(block, stores, loads, known):
+    """``block`` without the assignments ``n = <number>`` of names assigned once whose reads all
+    come after it in this block; their values go into ``known``."""
+    out = []
+    for i, s in enumerate(block):
+        for field in ("body", "orelse"):
+            if getattr(s, field, None):
+                setattr(s, field, _drop_constants(getattr(s, field), stores, loads, known))
+        if (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name) and type(_float(s.value)) is float
+                and stores[s.targets[0].id] == 1
+                and _loads(block[i + 1:])[s.targets[0].id] == loads[s.targets[0].id]):
+            known[s.targets[0].id] = _float(s.value)
+            continue
+        out.append(s)
+    return out
 
 
 def merge_accumulations(stmts):

@@ -25,6 +25,12 @@ def _const(value):
 
 
 class Fold(gast.NodeTransformer):
+    def __init__(self, scalars=None):
+        self.scalars = scalars  # names known to hold numbers, which cannot be shared (None: any)
+
+    def _fresh_or_scalar(self, node):
+        return self.scalars is None or not isinstance(node, gast.Name) or node.id in self.scalars
+
     def visit_BinOp(self, node):
         self.generic_visit(node)
         a, b = _number(node.left), _number(node.right)
@@ -34,11 +40,13 @@ class Fold(gast.NodeTransformer):
             return _const(fold(a, b))
         if isinstance(node.op, gast.Pow) and b == 1:
             return node.left
+        # e * 1.0 is e, unless e is the name of an array: the product is a new array, the name
+        # may be an argument, which the gradient must not hand back as its own result
         if isinstance(node.op, gast.Mult) and b == 1 and isinstance(node.right.value if isinstance(
-                node.right, gast.Constant) else None, float):
+                node.right, gast.Constant) else None, float) and self._fresh_or_scalar(node.left):
             return node.left
         if isinstance(node.op, gast.Mult) and a == 1 and isinstance(node.left.value if isinstance(
-                node.left, gast.Constant) else None, float):
+                node.left, gast.Constant) else None, float) and self._fresh_or_scalar(node.right):
             return node.right
         return node
 
@@ -64,6 +72,8 @@ class Fold(gast.NodeTransformer):
         return node
 
 
-def fold(stmts):
-    folder = Fold()
+def fold(stmts, scalars=None):
+    """``stmts`` with constants folded; ``e * 1.0`` becomes a bare name only for the names in
+    ``scalars`` (all names when None: for code whose names are all fresh)."""
+    folder = Fold(scalars)
     return [folder.visit(s) for s in stmts]
