@@ -84,3 +84,26 @@ def test_hessian_of_an_array_gradient_needs_hessian():
     g = tapeless.grad(tapeless.grad(rosenbrock, mode="forward"), mode="forward")
     with pytest.raises(tapeless.OutputError, match="use tapeless.hessian"):
         g(np.array([1.0, 2.0]))
+
+
+def prod_scaled(x):
+    return np.prod(x) * 1.5
+
+
+def prod_rows_squared(X):
+    return np.sum(np.prod(X, axis=1) ** 2)
+
+
+def test_hessian_of_a_product_with_zero_elements_by_hand():
+    # regression: the second derivative of np.prod divided by x and gave nan at zeros.
+    # d2/dxi dxk of prod(x) is the product of the elements other than i and k (0 on the diagonal)
+    x = np.array([0.0, 2.0, 3.0, 0.5])
+    expected = np.zeros((4, 4))
+    for i in range(4):
+        for k in range(4):
+            if i != k:
+                expected[i, k] = 1.5 * np.prod([x[j] for j in range(4) if j not in (i, k)])
+    np.testing.assert_allclose(tapeless.hessian(prod_scaled)(x), expected, rtol=1e-14)
+    # along an axis, with two zeros in one row, against central differences of the gradient
+    X = np.array([[0.0, 2.0, 3.0], [1.5, 0.0, 0.0], [0.7, 1.2, -0.4]])
+    check_grads(prod_rows_squared, [X], order=2)

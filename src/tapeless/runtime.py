@@ -293,13 +293,33 @@ def prod_adjoint(g, x, axis=None, keepdims=False):
 
 def prod_adjoint_tangent(g, x, dx, axis=None, keepdims=False):
     """How the adjoint of ``np.prod`` changes with ``x`` along ``dx`` (for second derivatives):
-    each product of the other elements changes by the sum of the other relative changes."""
+    each product of the other elements changes by the sum of the other relative changes; where
+    ``x`` holds zeros, by the sum over ``k`` of ``dx[k]`` times the product of the elements
+    other than ``i`` and ``k`` (exact, one pass per element)."""
     x = np.asarray(x)
-    others = prod_adjoint(g, x, axis, keepdims)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    if not (x == 0).any():
+        others = prod_adjoint(g, x, axis, keepdims)
         relative = dx / x
-    total = np.sum(relative, axis=axis, keepdims=True)
-    return others * (total - relative)
+        total = np.sum(relative, axis=axis, keepdims=True)
+        return others * (total - relative)
+    dx = np.broadcast_to(dx, x.shape)
+    m, dm = (x.reshape(1, -1), dx.reshape(1, -1)) if axis is None else (
+        np.moveaxis(x, axis, -1), np.moveaxis(dx, axis, -1))
+    change = np.empty(m.shape, dtype=np.result_type(m, dm, np.float16))
+    for i in range(m.shape[-1]):
+        rest = np.delete(m, i, axis=-1)
+        change[..., i] = np.sum(np.delete(dm, i, axis=-1) * _products_of_others(rest), axis=-1)
+    if axis is None:
+        return g * change.reshape(x.shape)
+    return expand_reduced(g, x, axis, keepdims) * np.moveaxis(change, -1, axis)
+
+
+def _products_of_others(m):
+    """For each element along the last axis, the product of the other elements on that axis."""
+    ones = np.ones(m.shape[:-1] + (1,), dtype=np.result_type(m, np.float16))
+    left = np.concatenate((ones, np.cumprod(m[..., :-1], axis=-1)), axis=-1)
+    right = np.concatenate((ones, np.cumprod(m[..., ::-1][..., :-1], axis=-1)), axis=-1)[..., ::-1]
+    return left * right
 
 
 def extremum_adjoint(g, x, ans, axis=None, keepdims=False):
