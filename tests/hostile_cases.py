@@ -173,3 +173,26 @@ def twins(x):
     a = h(x) + h_fwd(x) * h_jvp(x)
     b = h_bwd(a) + h_grad(x) + h_vjp(x, a)
     return np.sum(b * twins_grad(x) + twins_jvp(a))
+
+
+# A loop's iterable is evaluated once, even when the loop rebinds its name (bug X).
+def rebinds_the_sequence(x):
+    s = 0.0
+    for r in x:
+        x = x * 0.5
+        s = s + np.sum(r * r)
+    return s + np.sum(x)
+
+
+def loop_target_is_the_sequence(x):
+    for x in x:
+        pass
+    return x * 2.0
+
+
+def zip_rebinds_a_sequence(x, y):
+    s = 0.0
+    for a, b in zip(x, y):
+        y = y * 2.0
+        s = s + a * b
+    return s

@@ -521,3 +521,19 @@ def test_missing_rule_three_levels_down_in_another_file(mode):
     assert info.value.lineno == marked_line(bh.helper_with_cumprod)
     with pytest.raises(tapeless.MissingRule):
         tapeless.jacobian(bc.calls_three_levels_down, mode=mode)
+
+
+# regression: bug X, a loop over a name the loop body rebinds walked the rebound value in the
+# gradient (the original walks the value the loop started with): a silently wrong gradient.
+def test_a_loop_walks_the_sequence_it_started_with():
+    x = np.arange(12.0).reshape(3, 4) / 7
+    check_grads(hc.rebinds_the_sequence, [x], modes=("rev", "fwd"))
+    # by hand: sum of squares of the original rows, plus sum(x) / 8 after three halvings
+    np.testing.assert_allclose(tapeless.grad(hc.rebinds_the_sequence)(x), 2 * x + 0.125, rtol=1e-14)
+    # for x in x: the last element, doubled
+    np.testing.assert_allclose(tapeless.grad(hc.loop_target_is_the_sequence)(np.array([1.0, 2.0])), [0.0, 2.0])
+    x, y = np.array([0.3, 0.5]), np.array([1.1, -0.4])
+    check_grads(hc.zip_rebinds_a_sequence, [x, y], wrt=(0, 1), modes=("rev", "fwd"))
+    dx, dy = tapeless.grad(hc.zip_rebinds_a_sequence, wrt=(0, 1))(x, y)
+    np.testing.assert_allclose(dx, y)
+    np.testing.assert_allclose(dy, x)

@@ -14,7 +14,7 @@ import builtins
 
 import gast
 
-from ..astutil import (iter_nodes, assign, call, clone, const, if_, load, names_loaded, not_, target_names)
+from ..astutil import (iter_nodes, assign, call, clone, const, if_, load, names_loaded, names_stored, not_, target_names)
 from ..errors import UnsupportedSyntax
 
 
@@ -185,7 +185,9 @@ class Desugar:
         return node
 
     def _name_for(self, expr, pre, s):
-        if isinstance(expr, gast.Name):
+        """A name holding the sequence ``expr`` as it is when the loop starts (Python evaluates
+        a loop's iterable once: ``for r in x: x = x * 0.5`` still walks the first ``x``)."""
+        if isinstance(expr, gast.Name) and expr.id not in names_stored(s.body) | set(target_names(s.target)):
             return expr.id
         tmp = self.namer.fresh("seq")
         pre.append(_located(assign(tmp, expr), s))
