@@ -16,6 +16,7 @@ import gast
 import numpy as np
 
 from ..transform.ops import classify
+from ..astutil import target_names
 from .activity import assignments
 
 _BINARY_KEYS = {("op", n) for n in ("Add", "Sub", "Mult", "Div", "Pow", "Mod")}
@@ -37,7 +38,7 @@ class Shapes:
         self.rep = {p: frozenset([p]) for p in params}
         self.scalars = scalars
         stmts = list(assignments(body))
-        stores = Counter(n for s in stmts for n in _targets(s))
+        stores = _stores(stmts, body)
         for p in params:  # the call binds each parameter once more
             stores[p] += 1
             if stores[p] > 1:
@@ -93,6 +94,21 @@ class Shapes:
         """A name with the same shape as ``name`` that is never reassigned, or ``name``."""
         r = self.rep.get(name)
         return self.first.get(r, name) if r is not None else name
+
+
+def _stores(stmts, body):
+    """How many times each name is assigned: by the assignments ``stmts`` and as a loop target."""
+    stores = Counter(n for s in stmts for n in _targets(s))
+
+    def loops(block):
+        for st in block:
+            if isinstance(st, gast.For):
+                stores.update(target_names(st.target))
+            for field in ("body", "orelse"):
+                loops(getattr(st, field, []) or [])
+
+    loops(body)
+    return stores
 
 
 def _targets(s):
@@ -278,7 +294,7 @@ def output_params(params, body, result, scalars=frozenset()):
     before the function runs instead of computing the output to look at it.
     """
     stmts = list(assignments(body))
-    stores = Counter(n for s in stmts for n in _targets(s))
+    stores = _stores(stmts, body)
     defs = {s.targets[0].id: s for s in stmts
             if isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1}
     fixed = {p for p in params if stores[p] == 0}
