@@ -196,3 +196,21 @@ def zip_rebinds_a_sequence(x, y):
         y = y * 2.0
         s = s + a * b
     return s
+
+
+# Outputs whose shape follows from the arguments' (checked before the function runs), with a
+# factor that is an int or a comparison (bug AA: the gradient was an int, or a bool subtraction).
+def times_a_length(x, items):
+    return x * len(items)
+
+
+def absolute_twice(x):
+    return abs(x) + np.abs(x)
+
+
+def sum_method_of_a_square(x):
+    return (x * x).sum()
+
+
+def constant_output(x):
+    return 2.0

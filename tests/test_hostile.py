@@ -537,3 +537,20 @@ def test_a_loop_walks_the_sequence_it_started_with():
     dx, dy = tapeless.grad(hc.zip_rebinds_a_sequence, wrt=(0, 1))(x, y)
     np.testing.assert_allclose(dx, y)
     np.testing.assert_allclose(dy, x)
+
+
+# regression: bug AA (found by the fuzzer after the output check moved to the arguments): with
+# the output adjoint the constant 1.0, 1.0 * len(items) folded to an int gradient and
+# 1.0 * (x > 0) - 1.0 * (x < 0) to a subtraction of booleans (TypeError).
+@pytest.mark.parametrize("mode", MODES)
+def test_gradients_of_outputs_checked_up_front_are_floats(mode):
+    g = tapeless.grad(hc.times_a_length, mode=mode)(1.5, [1, 2])
+    assert g == 2.0 and isinstance(g, float)
+    for x in (0.7, np.array(0.7), np.float64(0.7), -0.7):
+        g = tapeless.grad(hc.absolute_twice, mode=mode)(x)
+        assert g == (2.0 if x > 0 else -2.0)
+        check_grads(hc.absolute_twice, [x], modes=("rev", "fwd"), order=2)
+    # a NumPy scalar keeps its type: its gradient, and the checker's perturbed arguments
+    check_grads(hc.sum_method_of_a_square, [np.float64(0.7)], modes=("rev", "fwd"), order=2)
+    g = tapeless.grad(hc.constant_output, mode=mode)(np.float64(0.7))
+    assert g == 0.0 and type(g) is np.float64

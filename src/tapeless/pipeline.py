@@ -146,9 +146,10 @@ def reverse(w):
 def simplify_backward(w):
     primal = set(w.params) | names_stored(w.fwd)
     w.primal = primal
+    adjoints = (names_stored(w.bwd) | set(w.seeds)) - primal
     if w.output_params is not None:  # the adjoint of a scalar output checked up front is 1.0
-        w.bwd = propagate_constant(w.bwd, w.seeds[0], 1.0, w.scalars)
-    w.bwd = fold(w.bwd, w.scalars)
+        w.bwd = propagate_constant(w.bwd, w.seeds[0], 1.0, adjoints)
+    w.bwd = fold(w.bwd, adjoints)
     w.bwd = propagate_copies(w.bwd, protected=frozenset(primal))
     w.bwd = dead_code(w.bwd, removable=lambda n: n not in primal)
 

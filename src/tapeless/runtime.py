@@ -87,6 +87,8 @@ def zeros_like(x):
         return type(x)(zeros_like(e) for e in x)
     if x is None or isinstance(x, (str, bytes)):
         return None if x is None else 0.0  # not a number: the output check will say so
+    if isinstance(x, np.generic):  # a NumPy scalar: a zero of its type, not a 0-d array
+        return np.result_type(x, np.float16).type(0)
     return np.zeros_like(x, dtype=np.result_type(x, np.float16))
 
 

@@ -22,15 +22,18 @@ class GradientMismatch(AssertionError):
 
 
 def _as_float(x):
+    """``x`` in float64, keeping its kind: an array, a NumPy scalar (which has the array
+    methods a function may use, like ``.sum()``) or a Python float."""
     if isinstance(x, np.ndarray):
         return x.astype(np.float64)
-    return float(x)
+    return np.float64(x) if isinstance(x, np.generic) else float(x)
 
 
 def _shift(x, v, h):
     if isinstance(x, np.ndarray):
         return x + h * v
-    return float(x + h * float(v))
+    shifted = x + h * float(v)
+    return np.float64(shifted) if isinstance(x, np.generic) else float(shifted)
 
 
 def _directional_fd(f, args, kwargs, index, v, h):

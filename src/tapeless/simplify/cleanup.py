@@ -361,7 +361,7 @@ class _Constant(gast.NodeTransformer):
         return node
 
 
-def propagate_constant(stmts, name, value, scalars=frozenset()):
+def propagate_constant(stmts, name, value, adjoints=frozenset()):
     """``stmts`` with ``name`` (never assigned in them) read as the number ``value``; and so, in
     turn, every name assigned once from an expression that folds to a number (``dt3 = dvalue``,
     ``dt1 = dloss * 0.5``), when all its reads follow that assignment in the same block."""
@@ -372,7 +372,7 @@ def propagate_constant(stmts, name, value, scalars=frozenset()):
         return stmts
     known = {name: value}
     while known:
-        stmts = fold([_Constant(known).visit(s) for s in stmts], scalars)
+        stmts = fold([_Constant(known).visit(s) for s in stmts], adjoints)
         known = {}
         stmts = _drop_constants(stmts, stores, _loads(stmts), known)
     return stmts

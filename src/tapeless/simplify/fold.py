@@ -25,11 +25,14 @@ def _const(value):
 
 
 class Fold(gast.NodeTransformer):
-    def __init__(self, scalars=None):
-        self.scalars = scalars  # names known to hold numbers, which cannot be shared (None: any)
+    def __init__(self, adjoints=None):
+        self.adjoints = adjoints  # names of adjoints (None: 1.0 * e is not folded)
 
-    def _fresh_or_scalar(self, node):
-        return self.scalars is None or not isinstance(node, gast.Name) or node.id in self.scalars
+    def _an_adjoint(self, node):
+        """Whether ``node`` surely computes a float made from an adjoint (it reads one); the
+        function's own values may be ints, bools or arrays the caller owns."""
+        return self.adjoints is not None and not isinstance(node, (gast.Compare, gast.BoolOp)) and any(
+            isinstance(n, gast.Name) and n.id in self.adjoints for n in gast.walk(node))
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
@@ -40,13 +43,14 @@ class Fold(gast.NodeTransformer):
             return _const(fold(a, b))
         if isinstance(node.op, gast.Pow) and b == 1:
             return node.left
-        # e * 1.0 is e, unless e is the name of an array: the product is a new array, the name
-        # may be an argument, which the gradient must not hand back as its own result
+        # e * 1.0 is e when e is an adjoint: a float (or a new float array). Not for the
+        # function's own values: 1.0 * n makes an int a float and a bool a number, and gives a
+        # new array rather than one the caller owns.
         if isinstance(node.op, gast.Mult) and b == 1 and isinstance(node.right.value if isinstance(
-                node.right, gast.Constant) else None, float) and self._fresh_or_scalar(node.left):
+                node.right, gast.Constant) else None, float) and (self.adjoints is None or self._an_adjoint(node.left)):
             return node.left
         if isinstance(node.op, gast.Mult) and a == 1 and isinstance(node.left.value if isinstance(
-                node.left, gast.Constant) else None, float) and self._fresh_or_scalar(node.right):
+                node.left, gast.Constant) else None, float) and self._an_adjoint(node.right):
             return node.right
         return node
 
@@ -72,8 +76,8 @@ class Fold(gast.NodeTransformer):
         return node
 
 
-def fold(stmts, scalars=None):
-    """``stmts`` with constants folded; ``e * 1.0`` becomes a bare name only for the names in
-    ``scalars`` (all names when None: for code whose names are all fresh)."""
-    folder = Fold(scalars)
+def fold(stmts, adjoints=None):
+    """``stmts`` with constants folded. With ``adjoints`` (the names of adjoints), ``1.0 * e``
+    and ``e * 1.0`` become ``e`` where ``e`` reads an adjoint."""
+    folder = Fold(adjoints)
     return [folder.visit(s) for s in stmts]
