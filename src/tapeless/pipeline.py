@@ -177,8 +177,10 @@ def assemble(w):
     args = gast.arguments(**{k: getattr(w.fs.tree.args, k) for k in gast.arguments._fields})
     if w.role == "top":
         shaping = w.output_params
-        checked = w.wrt + [p for p in w.params if p in (shaping or ()) and p not in w.wrt]
-        seed_fn = make_seed(tuple(checked), frozenset(w.wrt) & w.scalars, wrt=len(w.wrt), output_shape=shaping)
+        # besides the differentiated arguments: those that shape the output, and those the
+        # code treats as scalars (it relies on them being 0-d, which NumPy does not enforce)
+        checked = w.wrt + [p for p in w.params if p not in w.wrt and (p in (shaping or ()) or p in w.scalars)]
+        seed_fn = make_seed(tuple(checked), frozenset(checked) & w.scalars, wrt=len(w.wrt), output_shape=shaping)
         value = w.result.id
         # the arguments are checked before the function runs; the output after, unless its
         # shape follows from the arguments' (then they were checked for it)

@@ -394,10 +394,10 @@ def make_seed(names, scalars=(), wrt=None, output_shape=None):
                 if type(arg) is np.ndarray and arg.dtype.kind == "f" and name not in zero_d:
                     continue
                 _check_wrt(name, arg)
-                if name in scalars and np.ndim(arg) != 0:
-                    raise ArgumentError(
-                        f"{name!r} is used as a scalar (in a condition or a math function), but it is an "
-                        f"array of shape {np.shape(arg)}; pass a float")
+            if name in scalars and np.ndim(arg) != 0:
+                raise ArgumentError(
+                    f"{name!r} is used as a scalar (in a condition or a math function), but it is an "
+                    f"array of shape {np.shape(arg)}; pass a number")
         if shaping:
             shapes = [np.shape(arg) for name, arg in zip(names, args) if name in shaping]
             if any(shapes):

@@ -109,8 +109,10 @@ def _check_unchanged(func, text):
         code = compile(text, func.__code__.co_filename, "exec")
     except SyntaxError:
         return
-    compiled = next((c for c in code.co_consts if isinstance(c, types.CodeType) and c.co_name == func.__name__), None)
-    if compiled is not None and _shape_of(compiled) != _shape_of(func.__code__):
+    name = func.__code__.co_name  # the name in the def, whatever __name__ says now
+    compiled = next((c for c in code.co_consts if isinstance(c, types.CodeType) and c.co_name == name), None)
+    # another function at the old lines (the file was edited above it), or a different body
+    if compiled is None and name != "<lambda>" or compiled is not None and _shape_of(compiled) != _shape_of(func.__code__):
         raise SourceUnavailable(
             f"the source of {func.__qualname__} in {func.__code__.co_filename} has changed since it was "
             "imported, so it is not the code that runs; reload the module (importlib.reload) or restart")

@@ -27,6 +27,7 @@ def sharing_names(body, scalars=frozenset(), user_names=None) -> set:
     With ``user_names``, a copy from any other name (a temporary of the normal form, holding a
     fresh result) does not count."""
     out = set()
+    through = {}  # a temporary that is a plain copy of a name (a loop over (u, w) copies u first)
     for s in assignments(body):
         target = s.targets[0]
         op = classify(s.value)
@@ -35,10 +36,15 @@ def sharing_names(body, scalars=frozenset(), user_names=None) -> set:
             continue
         view = op.kind == "copy" or (op.kind == "rule" and (
             op.key in _VIEW_KEYS or any(op.key is f for f in _VIEW_FUNCTIONS)))
-        if user_names is not None and source.id not in user_names:
+        origin = source.id
+        while user_names is not None and origin not in user_names and origin in through:
+            origin = through[origin]
+        if user_names is not None and target.id not in user_names and op.kind == "copy":
+            through[target.id] = origin
+        if user_names is not None and origin not in user_names:
             continue  # a temporary holds a fresh result that nothing else reads
         if view:
-            out |= {target.id, source.id}
+            out |= {target.id, origin}
     return out
 
 

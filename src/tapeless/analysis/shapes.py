@@ -23,6 +23,12 @@ _BINARY_KEYS = {("op", n) for n in ("Add", "Sub", "Mult", "Div", "Pow", "Mod")}
 _UNARY_KEYS = {("op", "USub"), ("op", "UAdd"), builtins.abs}
 
 
+def _ufunc(key, nargs):
+    """Whether ``key`` is an elementwise NumPy ufunc called with ``nargs`` arguments (not a
+    generalised ufunc such as ``np.matmul``, whose signature works on whole axes)."""
+    return isinstance(key, np.ufunc) and key.signature is None and key.nin == nargs
+
+
 def _is_const(node):
     return isinstance(node, gast.Constant) or (
         isinstance(node, gast.UnaryOp) and isinstance(node.operand, gast.Constant))
@@ -44,15 +50,18 @@ class Shapes:
             if stores[p] > 1:
                 self.rep.pop(p, None)
         self.once = {n for n, c in stores.items() if c == 1}
+        self.down = {}  # name -> an operand of its definition with the same shape
         for s in stmts:
             target = s.targets[0]
             if not isinstance(target, gast.Name) or stores[target.id] != 1:
                 continue
-            r = self._rep_of(classify(s.value))
+            op = classify(s.value)
+            r = self._rep_of(op)
             self.rep[target.id] = r if r is not None else frozenset([target.id])
-        self.first = {}  # a shape set -> the first name that has it (parameters first)
-        for name, r in self.rep.items():
-            self.first.setdefault(r, name)
+            # an operand of the same shape: it is surely defined wherever this name is
+            same = [a.id for a in op.args if isinstance(a, gast.Name) and self._name_rep(a) == r] if r is not None else []
+            if same:
+                self.down[target.id] = same[0]
 
     def _name_rep(self, node):
         if isinstance(node, gast.Name):
@@ -69,9 +78,9 @@ class Shapes:
         if op.kind != "rule" or op.keywords:
             return None
         key = op.key
-        if len(op.args) == 1 and (isinstance(key, np.ufunc) and key.nin == 1 or key in _UNARY_KEYS):
+        if len(op.args) == 1 and (_ufunc(key, 1) or key in _UNARY_KEYS):
             return self._name_rep(op.args[0])
-        if len(op.args) == 2 and (key in _BINARY_KEYS or isinstance(key, np.ufunc) and key.nin == 2):
+        if len(op.args) == 2 and (key in _BINARY_KEYS or _ufunc(key, 2)):
             a, b = op.args
             if _is_const(b):
                 return self._name_rep(a)
@@ -91,9 +100,13 @@ class Shapes:
         return ra is not None and ra == rb
 
     def stable(self, name):
-        """A name with the same shape as ``name`` that is never reassigned, or ``name``."""
-        r = self.rep.get(name)
-        return self.first.get(r, name) if r is not None else name
+        """A name with the same shape as ``name`` from which it is computed (so defined wherever
+        ``name`` is), as far down the chain of definitions as it goes; or ``name``."""
+        seen = {name}
+        while name in self.down and self.down[name] not in seen:
+            name = self.down[name]
+            seen.add(name)
+        return name
 
 
 def _stores(stmts, body):
@@ -134,18 +147,21 @@ def _elementwise(op):
         return False
     key = op.key
     return key in _BINARY_KEYS or key in _UNARY_KEYS or (
-        isinstance(key, np.ufunc) and len(op.args) == key.nin)
+        _ufunc(key, len(op.args)))
 
 
 def scalar_variables(params, body) -> set:
-    """Names that surely hold scalars (0-d values) whenever the function runs without error.
+    """Names that surely hold scalars (0-d values) when the function runs and the gradient's
+    argument check (``check_args``) has passed.
 
     Evidence flows two ways: backwards from the arguments of ``math`` functions and from the
-    comparisons that decide conditions (they need scalars), through elementwise operations
-    (broadcasting never shrinks a shape), to the definitions that can reach that use; and
-    forwards from number constants, ``math`` results, ``len``/``int``/``float`` and
-    elementwise operations on scalars (a greatest fixed point, so loop-carried floats count).
-    A name is a scalar when every one of its definitions (a parameter's binding included) is.
+    comparisons that decide conditions (they need scalars, or arrays of one element, which
+    is why the parameters proven so are checked to be 0-d when the gradient runs), through
+    elementwise operations (broadcasting never shrinks a shape), to the parameters whose
+    binding can reach that use; and forwards from those parameters, number constants, ``math``
+    results, ``len``/``int``/``float`` and elementwise operations on scalars (a greatest fixed
+    point, so loop-carried floats count). A name is a scalar when every one of its
+    definitions (a parameter's binding included) is.
     """
     stmts = list(assignments(body))
     ops = [classify(s.value) for s in stmts]
@@ -186,8 +202,10 @@ def scalar_variables(params, body) -> set:
             if isinstance(s.targets[0], gast.Name) and _elementwise(op):
                 evidence += [(a.id, top[id(s)]) for a in op.args if isinstance(a, gast.Name)]
     # forwards: greatest fixed point over the definitions not proven yet
-    scalar = {n for n in by_target} | {p for p in params if p in proven}
-    for s in stmts:  # tuple targets and loop indices are left out
+    # a loop's index is an int: after desugaring every for loop runs over a range
+    indices = {n for n, c in _stores([], body).items() if c}
+    scalar = {n for n in by_target} | {p for p in params if p in proven} | indices
+    for s in stmts:  # tuple targets are left out
         if not isinstance(s.targets[0], gast.Name):
             scalar -= set(_targets(s))
     changed = True
@@ -195,7 +213,9 @@ def scalar_variables(params, body) -> set:
         changed = False
         for name in list(scalar):
             param_ok = name not in params or name in proven
-            defs_ok = all(id(s) in proven or _scalar_result(op, scalar) for s, op in by_target.get(name, []))
+            # evidence proves parameters (checked when the gradient runs) but not other names:
+            # NumPy accepts an array of one element in a condition or a math function
+            defs_ok = all(_scalar_result(op, scalar) for s, op in by_target.get(name, []))
             if not (param_ok and defs_ok):
                 scalar.discard(name)
                 changed = True
@@ -275,7 +295,7 @@ def _elementwise_names(node):
         return _elementwise_names(node.operand)
     if isinstance(node, gast.Call) and getattr(node, "callee", None) is not None and node.callee.kind == "rule":
         key = node.callee.key
-        if (isinstance(key, np.ufunc) and key.nin == len(node.args)) or key in _UNARY_KEYS or (
+        if _ufunc(key, len(node.args)) or key in _UNARY_KEYS or (
                 getattr(key, "__module__", None) == "math"):
             return set().union(*(_elementwise_names(a) for a in node.args)) if node.args else set()
     return set()
@@ -295,8 +315,9 @@ def output_params(params, body, result, scalars=frozenset()):
     """
     stmts = list(assignments(body))
     stores = _stores(stmts, body)
+    # a parameter assigned in the body has two definitions (the call binds it too): not tracked
     defs = {s.targets[0].id: s for s in stmts
-            if isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1}
+            if isinstance(s.targets[0], gast.Name) and stores[s.targets[0].id] == 1 and s.targets[0].id not in params}
     fixed = {p for p in params if stores[p] == 0}
     # bool(...) gives a 0-d value that is no number: the output check must see it
     boolish = {n for s in stmts for n in _targets(s) if classify(s.value).name == "bool"}

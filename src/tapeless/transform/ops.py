@@ -131,7 +131,13 @@ def _flowing(op):
         return None  # the transform reports the bad call
     forward = registry.lookup_forward(op.key)
     shape_only = set(rule.shape_only) | set(getattr(forward, "shape_only", ()))
-    return [node for p, node in bindings.items() if p not in shape_only]
+    return [node for p, node in bindings.items() if p not in shape_only and p not in _STRUCTURAL]
+
+
+# Parameters that say how to compute, not what: a mask, an axis, a shape, an index. Their
+# values are booleans or integers, which carry no derivative even when computed from
+# differentiated values (a mask x > 0 saved by a generated gradient, say).
+_STRUCTURAL = frozenset({"condition", "axis", "axes", "keepdims", "dtype", "out", "ord", "order", "shape", "index"})
 
 
 def zero(unit, node):
