@@ -75,3 +75,21 @@ def rebinds_to_an_element_in_a_branch(x, c):
         x = x[0]
         return math.sin(x)
     return np.sum(x)
+
+
+# AI: inside one branch, a math function reads y, which the branch then sets from an array x:
+# reverse mode took x for a scalar (reaching definitions were per top-level statement)
+def math_before_a_later_assignment_in_a_branch(x, y, c):
+    if c:
+        u = math.sin(y)
+        y = x
+    return np.sum(x)
+
+
+def math_in_a_loop_reads_the_previous_iteration(x):
+    s = 0.0
+    y = 0.5
+    for i in range(2):
+        s = s + math.sin(y)
+        y = x
+    return s

@@ -84,3 +84,11 @@ def test_another_function_at_the_old_lines_is_refused(tmp_path, mode):
     finally:
         sys.path.remove(str(tmp_path))
         sys.modules.pop(name, None)
+
+
+def test_a_definition_after_the_use_in_the_same_branch_does_not_reach_it():
+    check_grads(fc.math_before_a_later_assignment_in_a_branch, [X3, 0.3, True], modes=("rev", "fwd"))
+    # in a loop it does: the second iteration passes x to math.sin, so x must be a scalar
+    check_grads(fc.math_in_a_loop_reads_the_previous_iteration, [0.7], modes=("rev", "fwd"))
+    with pytest.raises(tapeless.ArgumentError, match="'x' is used as a scalar"):
+        tapeless.grad(fc.math_in_a_loop_reads_the_previous_iteration)(X3)

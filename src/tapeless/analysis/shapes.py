@@ -171,36 +171,42 @@ def scalar_variables(params, body) -> set:
         for n in _targets(s):
             by_target.setdefault(n, []).append((s, op))
 
-    def reaching(name, where):
-        """The definitions of ``name`` that can reach a use in top-level statement ``where``."""
+    order, loops = _nesting(body)
+
+    def reaching(name, use):
+        """The definitions of ``name`` that can reach its use in statement ``use``: in an earlier
+        top-level statement unless one that always runs comes between; in the same one, when
+        textually before the use or in a loop around both."""
+        where = top[id(use)]
         defs = [(top[id(s)], s, op) for s, op in by_target.get(name, [])]
         if name in params:
             defs.append((-1, None, None))
         kills = [top[id(s)] for s, op in by_target.get(name, []) if getattr(s, "unconditional", False)]
         return [(s, op) for at, s, op in defs
-                if at == where or at < where and not any(at < k < where for k in kills)]
+                if at == where and (order[id(s)] < order[id(use)] or loops[id(s)] & loops[id(use)])
+                or at < where and not any(at < k < where for k in kills)]
 
     # backwards: the definitions that must give scalars
     proven = set()  # ids of definitions (statements; a parameter's binding is the name)
     evidence = []
     for s, op in zip(stmts, ops):
         if op.kind == "rule" and _math_rule(op):
-            evidence += [(a.id, top[id(s)]) for a in op.args if isinstance(a, gast.Name)]
-    for test, where in _tests(body, stmts, top):
-        evidence += [(n, where) for n in _compared_names(test)]
+            evidence += [(a.id, s) for a in op.args if isinstance(a, gast.Name)]
+    for test, use in _tests(body, stmts):
+        evidence += [(n, use) for n in _compared_names(test)]
     seen = set()
     while evidence:
-        name, where = evidence.pop()
-        if (name, where) in seen:
+        name, use = evidence.pop()
+        if (name, id(use)) in seen:
             continue
-        seen.add((name, where))
-        for s, op in reaching(name, where):
+        seen.add((name, id(use)))
+        for s, op in reaching(name, use):
             if s is None:
                 proven.add(name)
                 continue
             proven.add(id(s))
             if isinstance(s.targets[0], gast.Name) and _elementwise(op):
-                evidence += [(a.id, top[id(s)]) for a in op.args if isinstance(a, gast.Name)]
+                evidence += [(a.id, s) for a in op.args if isinstance(a, gast.Name)]
     # forwards: greatest fixed point over the definitions not proven yet
     # a loop's index is an int: after desugaring every for loop runs over a range
     indices = {n for n, c in _stores([], body).items() if c}
@@ -239,6 +245,23 @@ def _top_positions(body):
     return out
 
 
+def _nesting(body):
+    """``(order, loops)``: each statement's position in textual order, and the loops around it
+    (a ``while`` counts as around itself: its test runs after its body)."""
+    order, loops = {}, {}
+
+    def walk(stmts, around):
+        for st in stmts:
+            order[id(st)] = len(order)
+            inside = around | {id(st)} if isinstance(st, (gast.For, gast.While)) else around
+            loops[id(st)] = inside if isinstance(st, gast.While) else around
+            for field in ("body", "orelse"):
+                walk(getattr(st, field, []) or [], inside)
+
+    walk(body, frozenset())
+    return order, loops
+
+
 def _scalar_result(op, scalar):
     if op is None:
         return False
@@ -252,18 +275,18 @@ def _scalar_result(op, scalar):
     return False
 
 
-def _tests(body, stmts, top):
-    """``(condition, where)`` for each ``if`` and ``while`` (an ``if`` test is a name: find its
-    value), ``where`` the top-level statement holding it."""
-    values = {s.targets[0].id: s.value for s in stmts if isinstance(s.targets[0], gast.Name)}
+def _tests(body, stmts):
+    """``(condition, statement)`` for each ``if`` and ``while`` (an ``if`` test is a name: find
+    its value, and the assignment computing it)."""
+    values = {s.targets[0].id: s for s in stmts if isinstance(s.targets[0], gast.Name)}
     out = []
 
     def walk(block):
         for st in block:
             if isinstance(st, gast.While):
-                out.append((st.test, top[id(st)]))
+                out.append((st.test, st))
             elif isinstance(st, gast.If) and isinstance(st.test, gast.Name) and st.test.id in values:
-                out.append((values[st.test.id], top[id(st)]))
+                out.append((values[st.test.id].value, values[st.test.id]))
             for field in ("body", "orelse"):
                 walk(getattr(st, field, []) or [])
 
