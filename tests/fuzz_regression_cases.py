@@ -93,3 +93,9 @@ def math_in_a_loop_reads_the_previous_iteration(x):
         s = s + math.sin(y)
         y = x
     return s
+
+
+def compares_a_list_argument(x, items):
+    if items == []:
+        return x * 0.5
+    return x * len(items)

@@ -92,3 +92,10 @@ def test_a_definition_after_the_use_in_the_same_branch_does_not_reach_it():
     check_grads(fc.math_in_a_loop_reads_the_previous_iteration, [0.7], modes=("rev", "fwd"))
     with pytest.raises(tapeless.ArgumentError, match="'x' is used as a scalar"):
         tapeless.grad(fc.math_in_a_loop_reads_the_previous_iteration)(X3)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_list_compared_in_a_condition_is_not_refused(mode):
+    # only an array can be used as a scalar wrongly; a list compared with == is a Python value
+    assert tapeless.grad(fc.compares_a_list_argument, mode=mode)(1.5, [1, 2, 3]) == 3.0
+    assert tapeless.grad(fc.compares_a_list_argument, mode=mode)(1.5, []) == 0.5

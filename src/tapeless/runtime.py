@@ -394,7 +394,8 @@ def make_seed(names, scalars=(), wrt=None, output_shape=None):
                 if type(arg) is np.ndarray and arg.dtype.kind == "f" and name not in zero_d:
                     continue
                 _check_wrt(name, arg)
-            if name in scalars and np.ndim(arg) != 0:
+            # (a list or a string compared in a condition is fine: only an array can be both)
+            if name in scalars and (i < wrt or isinstance(arg, np.ndarray)) and np.ndim(arg) != 0:
                 raise ArgumentError(
                     f"{name!r} is used as a scalar (in a condition or a math function), but it is an "
                     f"array of shape {np.shape(arg)}; pass a number")
