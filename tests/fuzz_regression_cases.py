@@ -99,3 +99,54 @@ def compares_a_list_argument(x, items):
     if items == []:
         return x * 0.5
     return x * len(items)
+
+
+# AJ: a helper's parameter compared in a condition was taken for a 0-d scalar, but no argument
+# check sees a helper's arguments: x's gradient had shape (1, 3) for y of shape (1, 1)
+def _scaled_if_positive(x, y):
+    if y > 0.0:
+        return x * y
+    return x
+
+
+def calls_a_helper_that_compares(x, y):
+    return np.sum(_scaled_if_positive(x, y))
+
+
+# AK: a range loop with nothing to differentiate was dropped, though its index is read after it
+def reads_the_index_after_an_empty_loop(x):
+    i = 0
+    for i in range(3):
+        pass
+    return x * i
+
+
+def reads_the_index_after_a_loop_with_no_derivative(x, n):
+    k = 0.5
+    for k in range(n):
+        m = k * 2
+    return x * k
+
+
+# AL: a variable rebound in a loop to a broadcast, larger shape: its zero adjoint for the
+# earlier iterations took the later shape
+def rebinds_to_a_larger_shape_in_a_loop(a, b):
+    u = a
+    for i in range(2):
+        u = a * b
+    return np.sum(u)
+
+
+# AM: a loop over reversed(array) failed (TypeError: object of type 'reversed' has no len())
+def horner_over_reversed(x):
+    s = 0.0
+    for v in reversed(x):
+        s = s * 0.5 + v
+    return s
+
+
+def enumerate_reversed(x):
+    s = 0.0
+    for i, v in enumerate(reversed(x)):
+        s = s + v * (i + 1)
+    return s

@@ -99,3 +99,48 @@ def test_a_list_compared_in_a_condition_is_not_refused(mode):
     # only an array can be used as a scalar wrongly; a list compared with == is a Python value
     assert tapeless.grad(fc.compares_a_list_argument, mode=mode)(1.5, [1, 2, 3]) == 3.0
     assert tapeless.grad(fc.compares_a_list_argument, mode=mode)(1.5, []) == 0.5
+
+
+def test_a_helper_parameter_compared_in_a_condition_keeps_its_shape():
+    # AJ: d/dx sum(x * y) = y broadcast to x's shape (3,); d/dy = sum(x) in y's shape (1, 1)
+    y = np.array([[0.5]])
+    for mode in MODES:
+        dx, dy = tapeless.grad(fc.calls_a_helper_that_compares, wrt=(0, 1), mode=mode)(X3, y)
+        assert dx.shape == (3,) and dy.shape == (1, 1)
+        np.testing.assert_allclose(dx, [0.5] * 3)
+        np.testing.assert_allclose(dy, [[0.6]])
+    check_grads(fc.calls_a_helper_that_compares, [X3, 0.5], wrt=(0, 1), modes=("rev", "fwd"), order=2)
+    check_grads(fc.calls_a_helper_that_compares, [X3, -0.5], wrt=(0, 1), modes=("rev", "fwd"))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_loop_index_read_after_the_loop(mode):
+    # AK: after `for i in range(3)`, i is 2, so x * i has value 2x and derivative 2
+    assert tapeless.value_and_grad(fc.reads_the_index_after_an_empty_loop, mode=mode)(1.5) == (3.0, 2.0)
+    # with n = 0 the loop never runs and k keeps 0.5; with n = 4 it ends at 3
+    assert tapeless.grad(fc.reads_the_index_after_a_loop_with_no_derivative, mode=mode)(1.5, 0) == 0.5
+    assert tapeless.grad(fc.reads_the_index_after_a_loop_with_no_derivative, mode=mode)(1.5, 4) == 3.0
+
+
+def test_a_variable_rebound_in_a_loop_to_a_larger_shape():
+    # AL: u = a * b broadcasts a (3,) or a float against b (2, 3): d/da = sum of b over the
+    # broadcast axes, in a's shape; d/db = a broadcast
+    b = np.array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6]])
+    for mode in MODES:
+        da, db = tapeless.grad(fc.rebinds_to_a_larger_shape_in_a_loop, wrt=(0, 1), mode=mode)(X3, b)
+        np.testing.assert_allclose(da, [0.5, 0.7, 0.9])
+        np.testing.assert_allclose(db, [X3, X3])
+        da, db = tapeless.grad(fc.rebinds_to_a_larger_shape_in_a_loop, wrt=(0, 1), mode=mode)(1.5, b)
+        assert type(da) is float and da == pytest.approx(2.1)
+    check_grads(fc.rebinds_to_a_larger_shape_in_a_loop, [X3, b], wrt=(0, 1), modes=("rev", "fwd"), order=2)
+    check_grads(fc.rebinds_to_a_larger_shape_in_a_loop, [0.7, b], wrt=(0, 1), modes=("rev", "fwd"))
+
+
+def test_a_loop_over_reversed_array():
+    # AM: s = ((0 * 0.5 + x2) * 0.5 + x1) * 0.5 + x0, so ds/dx = [1, 0.5, 0.25]
+    for mode in MODES:
+        np.testing.assert_allclose(tapeless.grad(fc.horner_over_reversed, mode=mode)(X3), [1.0, 0.5, 0.25])
+        # s = 1 * x2 + 2 * x1 + 3 * x0
+        np.testing.assert_allclose(tapeless.grad(fc.enumerate_reversed, mode=mode)(X3), [3.0, 2.0, 1.0])
+    check_grads(fc.horner_over_reversed, [X3], modes=("rev", "fwd"), order=2)
+    check_grads(fc.enumerate_reversed, [X3], modes=("rev", "fwd"), order=2)

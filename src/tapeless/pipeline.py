@@ -108,7 +108,7 @@ def normalize(w):
 def analyse(w):
     annotate_defined(w.params, w.body)
     w.active = active_variables(w.body, w.wrt)
-    w.scalars = scalar_variables(w.params, w.body)
+    w.scalars = scalar_variables(w.params, w.body, checked=w.role != "helper")
     w.shapes = Shapes(w.params, w.body, w.scalars)
     # when the output's shape follows from parameters' shapes, the check that it is a scalar
     # is made on those arguments before the function runs, and the output need not be computed

@@ -150,7 +150,7 @@ def _elementwise(op):
         _ufunc(key, len(op.args)))
 
 
-def scalar_variables(params, body) -> set:
+def scalar_variables(params, body, checked=True) -> set:
     """Names that surely hold scalars (0-d values) when the function runs and the gradient's
     argument check (``check_args``) has passed.
 
@@ -161,7 +161,8 @@ def scalar_variables(params, body) -> set:
     binding can reach that use; and forwards from those parameters, number constants, ``math``
     results, ``len``/``int``/``float`` and elementwise operations on scalars (a greatest fixed
     point, so loop-carried floats count). A name is a scalar when every one of its
-    definitions (a parameter's binding included) is.
+    definitions (a parameter's binding included) is. Without ``checked`` (a helper's
+    parameters, which no ``check_args`` sees) evidence proves no parameter.
     """
     stmts = list(assignments(body))
     ops = [classify(s.value) for s in stmts]
@@ -202,7 +203,8 @@ def scalar_variables(params, body) -> set:
         seen.add((name, id(use)))
         for s, op in reaching(name, use):
             if s is None:
-                proven.add(name)
+                if checked:
+                    proven.add(name)
                 continue
             proven.add(id(s))
             if isinstance(s.targets[0], gast.Name) and _elementwise(op):

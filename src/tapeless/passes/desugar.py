@@ -186,7 +186,13 @@ class Desugar:
 
     def _name_for(self, expr, pre, s):
         """A name holding the sequence ``expr`` as it is when the loop starts (Python evaluates
-        a loop's iterable once: ``for r in x: x = x * 0.5`` still walks the first ``x``)."""
+        a loop's iterable once: ``for r in x: x = x * 0.5`` still walks the first ``x``).
+        ``reversed(xs)`` is walked as ``xs[::-1]``, which has a length and an adjoint."""
+        callee = getattr(expr, "callee", None)
+        if (isinstance(expr, gast.Call) and callee is not None and callee.key is builtins.reversed
+                and len(expr.args) == 1 and not expr.keywords):
+            flipped = gast.Slice(lower=None, upper=None, step=const(-1))
+            expr = _located(gast.Subscript(value=expr.args[0], slice=flipped, ctx=gast.Load()), expr)
         if isinstance(expr, gast.Name) and expr.id not in names_stored(s.body) | set(target_names(s.target)):
             return expr.id
         tmp = self.namer.fresh("seq")

@@ -102,8 +102,10 @@ def _sweep(stmts, live_out, removable, apply):
                 end |= new_end
             if apply:
                 s.body, inner = _sweep(s.body, end, removable, True)
+                s.body = [b for b in s.body if not isinstance(b, gast.Pass)]
                 if not s.body:
-                    if isinstance(s, gast.For):  # a range loop with nothing left to do
+                    # a range loop with nothing left to do, unless its index is read after it
+                    if isinstance(s, gast.For) and not assigned & live:
                         continue
                     s.body = [gast.Pass()]
             live = end | (inner - assigned)

@@ -190,7 +190,7 @@ class Reverse:
         after = set(entry)
         body = self.backward(s.body, after)
         for v in sorted(entry - after):  # killed in the body: zero for the earlier iterations
-            body.append(_tag1(self._zero(v, like=self.namer.adjoint(v)), s))
+            body.append(_tag1(self._zero(v), s))
         state.clear()
         state.update(entry)
         if not body:

@@ -199,7 +199,9 @@ class SavePlan:
             for field in ("body", "orelse"):
                 if getattr(s, field, None):
                     setattr(s, field, self.materialize(getattr(s, field)))
-            if isinstance(s, (gast.If, gast.For, gast.While)) and not s.body and not s.orelse:
+            if isinstance(s, gast.For) and not s.body:
+                s.body = [gast.Pass()]  # its index may be read after it: dead_code decides
+            if isinstance(s, (gast.If, gast.While)) and not s.body and not s.orelse:
                 continue
             if isinstance(s, gast.If) and not s.body:
                 s.body, s.orelse = s.orelse, []
