@@ -150,3 +150,38 @@ def enumerate_reversed(x):
     for i, v in enumerate(reversed(x)):
         s = s + v * (i + 1)
     return s
+
+
+# AN (false refusals): a definition in the other branch of an `if`, or one that another
+# definition surely follows, was taken to reach a math function's argument
+def math_in_the_other_branch(x, c):
+    y = 0.5
+    if c:
+        y = x
+    else:
+        u = math.sin(y)
+        return u * np.sum(x)
+    return np.sum(y)
+
+
+def rebound_before_the_math_call(x, c):
+    if c:
+        y = x
+        y = 0.5
+        u = math.sin(y)
+    return np.sum(x)
+
+
+def rebound_later_in_the_branch(x, c):
+    y = 0.5
+    if c:
+        y = x
+        y = 0.25
+    return math.sin(y) * np.sum(x)
+
+
+def math_after_the_branch(x, c):
+    y = 0.5
+    if c:
+        y = x
+    return math.sin(y) + np.sum(x)

@@ -2,6 +2,7 @@
 AB to AH). Expected values are central finite differences (check_grads, both modes) or worked
 out by hand; refusals are checked by type and message."""
 
+import math
 import os
 import sys
 
@@ -144,3 +145,21 @@ def test_a_loop_over_reversed_array():
         np.testing.assert_allclose(tapeless.grad(fc.enumerate_reversed, mode=mode)(X3), [3.0, 2.0, 1.0])
     check_grads(fc.horner_over_reversed, [X3], modes=("rev", "fwd"), order=2)
     check_grads(fc.enumerate_reversed, [X3], modes=("rev", "fwd"), order=2)
+
+
+@pytest.mark.parametrize("c", [True, False])
+def test_definitions_that_cannot_reach_a_math_call_do_not_make_an_array_a_scalar(c):
+    # AN: math.sin only ever sees 0.5 or 0.25, so x may be an array
+    check_grads(fc.math_in_the_other_branch, [X3, c], modes=("rev", "fwd"))
+    check_grads(fc.rebound_before_the_math_call, [X3, c], modes=("rev", "fwd"))
+    check_grads(fc.rebound_later_in_the_branch, [X3, c], modes=("rev", "fwd"))
+    # by hand: sum(x) when c, else sin(0.5) * sum(x)
+    expected = 1.0 if c else math.sin(0.5)
+    np.testing.assert_allclose(tapeless.grad(fc.math_in_the_other_branch)(X3, c), [expected] * 3)
+
+
+def test_a_definition_that_can_reach_a_math_call_still_makes_an_argument_a_scalar():
+    # y = x reaches math.sin(y) when c: reverse mode relies on x being 0-d and checks it
+    with pytest.raises(tapeless.ArgumentError, match="'x' is used as a scalar"):
+        tapeless.grad(fc.math_after_the_branch)(X3, False)
+    check_grads(fc.math_after_the_branch, [0.3, True], modes=("rev", "fwd"))

@@ -172,20 +172,36 @@ def scalar_variables(params, body, checked=True) -> set:
         for n in _targets(s):
             by_target.setdefault(n, []).append((s, op))
 
-    order, loops = _nesting(body)
+    order, loops, blocks = _nesting(body)
+
+    def killed(s, use, name):
+        """Another definition of ``name`` runs on every path from ``s`` to ``use``: one between
+        them in textual order, in a block that holds either."""
+        return any(order[id(s)] < order[id(k)] < order[id(use)]
+                   and (_encloses(blocks[id(k)], blocks[id(s)]) or _encloses(blocks[id(k)], blocks[id(use)]))
+                   for k, _ in by_target.get(name, []) if k is not s)
 
     def reaching(name, use):
         """The definitions of ``name`` that can reach its use in statement ``use``: in an earlier
         top-level statement unless one that always runs comes between; in the same one, when
-        textually before the use or in a loop around both."""
+        in a loop around both, or textually before the use and not in another branch of an
+        ``if``; in both cases, not when another definition surely runs between them."""
         where = top[id(use)]
         defs = [(top[id(s)], s, op) for s, op in by_target.get(name, [])]
         if name in params:
             defs.append((-1, None, None))
         kills = [top[id(s)] for s, op in by_target.get(name, []) if getattr(s, "unconditional", False)]
-        return [(s, op) for at, s, op in defs
-                if at == where and (order[id(s)] < order[id(use)] or loops[id(s)] & loops[id(use)])
-                or at < where and not any(at < k < where for k in kills)]
+        out = []
+        for at, s, op in defs:
+            if at == where:
+                reach = bool(loops[id(s)] & loops[id(use)]) or order[id(s)] < order[id(use)] and not (
+                    _exclusive(blocks[id(s)], blocks[id(use)]) or killed(s, use, name))
+            else:
+                reach = at < where and not any(at < k < where for k in kills) and not (
+                    s is not None and killed(s, use, name))
+            if reach:
+                out.append((s, op))
+        return out
 
     # backwards: the definitions that must give scalars
     proven = set()  # ids of definitions (statements; a parameter's binding is the name)
@@ -248,20 +264,37 @@ def _top_positions(body):
 
 
 def _nesting(body):
-    """``(order, loops)``: each statement's position in textual order, and the loops around it
-    (a ``while`` counts as around itself: its test runs after its body)."""
-    order, loops = {}, {}
+    """``(order, loops, blocks)``: each statement's position in textual order, the loops around
+    it (a ``while`` counts as around itself: its test runs after its body), and the path of
+    blocks holding it (``(id(compound statement), field)`` pairs, outermost first)."""
+    order, loops, blocks = {}, {}, {}
 
-    def walk(stmts, around):
+    def walk(stmts, around, path):
         for st in stmts:
             order[id(st)] = len(order)
+            blocks[id(st)] = path
             inside = around | {id(st)} if isinstance(st, (gast.For, gast.While)) else around
             loops[id(st)] = inside if isinstance(st, gast.While) else around
             for field in ("body", "orelse"):
-                walk(getattr(st, field, []) or [], inside)
+                walk(getattr(st, field, []) or [], inside, path + ((id(st), field),))
 
-    walk(body, frozenset())
-    return order, loops
+    walk(body, frozenset(), ())
+    return order, loops, blocks
+
+
+def _exclusive(a, b):
+    """Two block paths in different branches of one ``if``: one run of it reaches only one."""
+    for (sa, fa), (sb, fb) in zip(a, b):
+        if sa != sb:
+            return False
+        if fa != fb:
+            return True
+    return False
+
+
+def _encloses(outer, inner):
+    """The block path ``outer`` holds ``inner`` (it is the same block or one around it)."""
+    return inner[:len(outer)] == outer
 
 
 def _scalar_result(op, scalar):
