@@ -150,3 +150,46 @@ def pair(a, b):
 def tuple_result_not_unpacked(x):
     r = pair(x, 2.0)  # <-
     return r[0] * r[1]
+
+
+# Results that depend smoothly on an argument tapeless has no derivative for: refused, not zero
+def full_of_a_differentiated_value(x):
+    return np.sum(np.full(3, x))  # <-
+
+
+def full_like_of_a_differentiated_value(x, y):
+    return np.sum(np.full_like(y, fill_value=x) * y)  # <-
+
+
+def linspace_to_a_differentiated_value(x):
+    return np.sum(np.linspace(0.0, x, 4))  # <-
+
+
+def arange_with_a_differentiated_step(x):
+    return np.sum(np.arange(0.0, 3.0, x))  # <-
+
+
+def norm_of_a_differentiated_order(x, p):
+    return np.linalg.norm(x, ord=p)  # <-
+
+
+# Iterators outside a for loop's header: no length to loop over, no derivative through them
+def sum_of_reversed(x):
+    r = reversed(x)  # <-
+    return sum(r)
+
+
+def zip_kept_in_a_variable(x, y):
+    s = 0.0
+    pairs = zip(x, y)  # <-
+    for a, b in pairs:
+        s = s + a * b
+    return s
+
+
+def enumerate_kept_in_a_variable(x):
+    s = 0.0
+    e = enumerate(x)  # <-
+    for i, v in e:
+        s = s + v * i
+    return s

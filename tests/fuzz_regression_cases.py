@@ -185,3 +185,14 @@ def math_after_the_branch(x, c):
     if c:
         y = x
     return math.sin(y) + np.sum(x)
+
+
+# AO: second order through a helper using np.where, whose result feeds nonlinear code: the
+# saved mask came back from the helper's tape as a differentiated value and was refused
+def _where_piece(x):
+    return np.where(x > 0.5, x * x, 2.0 * x)
+
+
+def where_in_a_helper_then_nonlinear(x):
+    u = _where_piece(x)
+    return np.sum(np.sin(u))

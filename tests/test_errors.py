@@ -246,3 +246,47 @@ def test_a_function_whose_file_changed_since_import_is_refused(tmp_path, monkeyp
     importlib.reload(module)
     assert tapeless.grad(module.f)(2.0) == 12.0  # by hand: 3 x^2
     sys.modules.pop("edited_module")
+
+
+SMOOTH_ARGUMENTS = [
+    (ec.full_of_a_differentiated_value, (0,), "np.full", "fill_value"),
+    (ec.full_like_of_a_differentiated_value, (0,), "np.full_like", "fill_value"),
+    (ec.linspace_to_a_differentiated_value, (0,), "np.linspace", "stop"),
+    (ec.arange_with_a_differentiated_step, (0,), "np.arange", "step"),
+    (ec.norm_of_a_differentiated_order, (1,), "np.linalg.norm", "ord"),
+]
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("func, wrt, name, param", SMOOTH_ARGUMENTS, ids=lambda v: getattr(v, "__name__", None))
+def test_an_argument_the_result_depends_on_without_a_rule_is_refused(mode, func, wrt, name, param):
+    # regression: each gave a gradient of 0 (np.full(3, x) sums to 3x: the derivative is 3)
+    with pytest.raises(tapeless.NonDifferentiable) as info:
+        tapeless.grad(func, wrt=wrt, mode=mode)
+    assert f"{name} is not differentiated" in str(info.value) and f"argument {param!r}" in str(info.value)
+    assert info.value.lineno == marked_line(func)
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_a_constant_fill_value_shaped_like_a_differentiated_array_is_fine(mode):
+    # np.full_like(y, 0.5) depends on y's shape only: d/dy sum(full_like(y, 0.5) * y) = 0.5
+    x = np.array([0.2, 0.7, 1.5])
+    grad = tapeless.grad(ec.full_like_of_a_differentiated_value, wrt=1, mode=mode)
+    np.testing.assert_allclose(grad(0.5, x), [0.5, 0.5, 0.5])
+
+
+ITERATORS = [
+    (ec.sum_of_reversed, "reversed", (np.array([0.1, 0.2]),)),
+    (ec.zip_kept_in_a_variable, "zip", (np.array([0.1, 0.2]), np.array([0.3, 0.4]))),
+    (ec.enumerate_kept_in_a_variable, "enumerate", (np.array([0.1, 0.2]),)),
+]
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+@pytest.mark.parametrize("func, name, args", ITERATORS, ids=lambda v: getattr(v, "__name__", None))
+def test_an_iterator_outside_a_for_header_is_refused(mode, func, name, args):
+    # regression: sum(reversed(x)) had a gradient of 0; the others failed with a TypeError
+    with pytest.raises(tapeless.UnsupportedSyntax) as info:
+        tapeless.grad(func, mode=mode)(*args)
+    assert f"{name}(...) outside the header of a for loop" in str(info.value)
+    assert info.value.lineno == marked_line(func)

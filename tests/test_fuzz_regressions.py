@@ -163,3 +163,8 @@ def test_a_definition_that_can_reach_a_math_call_still_makes_an_argument_a_scala
     with pytest.raises(tapeless.ArgumentError, match="'x' is used as a scalar"):
         tapeless.grad(fc.math_after_the_branch)(X3, False)
     check_grads(fc.math_after_the_branch, [0.3, True], modes=("rev", "fwd"))
+
+
+def test_second_order_through_where_in_a_helper_feeding_nonlinear_code():
+    # AO: a condition carries no derivative, whatever it is computed from
+    check_grads(fc.where_in_a_helper_then_nonlinear, [np.array([0.2, 0.7, 1.1])], modes=("rev", "fwd"), order=2)

@@ -20,7 +20,7 @@ from .astutil import assign, call, const, load, names_loaded, names_stored, stor
 from .codegen.emit import Comments, to_source
 from .codegen.load import compile_functions
 from .errors import NonDifferentiable
-from .passes.desugar import Desugar, LowerJumps
+from .passes.desugar import Desugar, LowerJumps, check_iterators
 from .passes.normalize import Normalize
 from .passes.resolve import local_names, resolve
 from .runtime import make_seed, unshared, zeros_like
@@ -83,6 +83,7 @@ def desugar(w):
     sugar = Desugar(w.fs, w.namer)
     w.body = sugar.block(w.body)
     w.augmented = sugar.augmented
+    check_iterators(w.fs, w.body)
 
 
 def lower_jumps(w):

@@ -371,3 +371,24 @@ def _any(flags):
 def _tag(node, origin):
     node.origin = getattr(origin, "origin", origin)
     return node
+
+
+_ITERATORS = {builtins.reversed: "reversed", builtins.zip: "zip", builtins.enumerate: "enumerate"}
+
+
+def check_iterators(fs, body):
+    """Refuse ``reversed``, ``zip`` and ``enumerate`` anywhere but a ``for`` loop's header (the
+    only place desugaring turns them into indexing): elsewhere their iterator has no length to
+    loop over, and no derivative would flow through it."""
+    for node in gast.walk(gast.Module(body=body, type_ignores=[])):
+        callee = getattr(node, "callee", None)
+        if isinstance(node, gast.Call) and callee is not None and callee.kind == "nondiff":
+            try:
+                name = _ITERATORS.get(callee.key)
+            except TypeError:  # an unhashable object
+                continue
+            if name is not None:
+                raise UnsupportedSyntax(
+                    f"{name}(...) outside the header of a for loop", fs.location(node),
+                    f"loop over it where it is made (for ... in {name}(...):)"
+                    + (", or index the array: xs[::-1]" if name == "reversed" else ""))

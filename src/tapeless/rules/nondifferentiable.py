@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from ..runtime import stop_gradient, zeros_like
-from .registry import nondifferentiable
+from .registry import nondifferentiable, smooth_arguments
 
 nondifferentiable(
     # NumPy constructors and shape helpers
@@ -32,3 +32,10 @@ nondifferentiable(
     ("method", "argmax"), ("method", "argmin"), ("method", "argsort"),
     ("method", "nonzero"), ("method", "any"), ("method", "all"),
 )
+
+# Their results depend smoothly on these arguments, which have no rule yet: a differentiated
+# value there is refused (it would otherwise get a derivative of zero, silently).
+smooth_arguments(np.full, None, "fill_value")
+smooth_arguments(np.full_like, None, "fill_value")
+smooth_arguments(np.linspace, "start", "stop")
+smooth_arguments(np.arange, "start", "stop", "step")  # np.arange(stop) alone: "start" is the stop

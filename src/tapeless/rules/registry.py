@@ -164,6 +164,28 @@ def _declare(keys):
     _generation[0] += 1
 
 
+_SMOOTH: dict = {}  # key -> its parameters by position, None for those it does not depend on
+
+
+def smooth_arguments(key, *params):
+    """Declare the parameters (by position: a name, or None to skip one) that the result of
+    ``key``, declared :func:`nondifferentiable`, depends on smoothly, though tapeless gives no
+    derivative for them: ``np.full``'s fill value, say. A differentiated value passed there,
+    by position or by name, is refused instead of getting a derivative of zero."""
+    _SMOOTH[key] = tuple(params)
+    _generation[0] += 1
+
+
+def smooth_argument_nodes(key, args, keywords):
+    """``(parameter, node)`` of a call's arguments declared with :func:`smooth_arguments`."""
+    try:
+        params = _SMOOTH.get(key, ())
+    except TypeError:  # an unhashable object
+        return []
+    return ([(p, node) for p, node in zip(params, args) if p is not None]
+            + [(k, node) for k, node in keywords.items() if k in params])
+
+
 def lookup(key):
     """``("rule", reverse Rule or None)`` for a key with a rule in either mode,
     ``("nondiff", None)``, or ``(None, None)`` for an unknown key."""

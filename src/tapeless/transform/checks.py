@@ -8,6 +8,8 @@ import inspect
 import gast
 
 from ..errors import MissingRule, NonDifferentiable
+from ..astutil import names_loaded as operand_names_of
+from ..rules import registry
 from .ops import carries, operand_names
 
 _HINTS = {
@@ -24,6 +26,14 @@ def check_operation(fs, op, active, mode):
     if not act or not any(carries(n, active) for n in list(op.args) + list(op.keywords.values())):
         return
     names = ", ".join(sorted(act))
+    if op.kind == "nondiff":
+        for param, node in registry.smooth_argument_nodes(op.key, op.args, op.keywords):
+            if carries(node, active):
+                raise NonDifferentiable(
+                    f"{op.name} is not differentiated with respect to its argument {param!r}, which depends "
+                    f"on {', '.join(sorted(operand_names_of(node) & active))}", fs.location(op.node),
+                    "make that argument a constant, or compute the array from the value with supported "
+                    "operations (value * np.ones(shape), start + step * np.arange(n))")
     if op.kind == "unknown":
         raise MissingRule(f"no derivative rule for {op.name}, which receives the differentiated value {names}",
                           fs.location(op.node), _HINTS[mode])

@@ -17,7 +17,7 @@ from ..errors import MissingRule, NonDifferentiable
 from ..rules import registry
 from ..simplify.zeros import fold_zeros
 from .checks import check_arity, check_operation, helper_arguments
-from .ops import carries, classify, operand_names, zero
+from .ops import STRUCTURAL, carries, classify, operand_names, zero
 from .templates import bind, differentiable_params, drop_defaults, instantiate_forward, resolver, result_shaped
 
 
@@ -115,7 +115,7 @@ class Forward:
         tangents = {}
         flowing = differentiable_params(rule)
         for p, node in bindings.items():
-            if not carries(node, self.active) or p in rule.shape_only:
+            if not carries(node, self.active) or p in rule.shape_only or p in STRUCTURAL:
                 continue
             if p not in flowing:
                 raise NonDifferentiable(

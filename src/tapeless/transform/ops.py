@@ -131,13 +131,15 @@ def _flowing(op):
         return None  # the transform reports the bad call
     forward = registry.lookup_forward(op.key)
     shape_only = set(rule.shape_only) | set(getattr(forward, "shape_only", ()))
-    return [node for p, node in bindings.items() if p not in shape_only and p not in _STRUCTURAL]
+    return [node for p, node in bindings.items() if p not in shape_only and p not in STRUCTURAL]
 
 
 # Parameters that say how to compute, not what: a mask, an axis, a shape, an index. Their
 # values are booleans or integers, which carry no derivative even when computed from
-# differentiated values (a mask x > 0 saved by a generated gradient, say).
-_STRUCTURAL = frozenset({"condition", "axis", "axes", "keepdims", "dtype", "out", "ord", "order", "shape", "index"})
+# differentiated values (a mask x > 0 saved by a generated gradient, say): the result does not
+# depend on them through a derivative, and a differentiated value there is not refused.
+# (Not ``ord``: a norm's order may be a float, and the norm depends on it smoothly.)
+STRUCTURAL = frozenset({"condition", "axis", "axes", "keepdims", "dtype", "out", "order", "shape", "index"})
 
 
 def zero(unit, node):

@@ -24,7 +24,7 @@ from ..runtime import expand_reduced, index_adjoint, mean_adjoint, unbroadcast
 # runtime helpers that read their second argument only for its shape (and dtype)
 _SHAPE_ONLY = (unbroadcast, expand_reduced, mean_adjoint, index_adjoint)
 from .checks import check_arity, check_operation, helper_arguments
-from .ops import carries, classify, operand_names, zero
+from .ops import STRUCTURAL, carries, classify, operand_names, zero
 from .templates import bind, differentiable_params, drop_defaults, instantiate, resolver, result_shaped
 
 
@@ -247,7 +247,7 @@ class Reverse:
         diff = differentiable_params(rule)
         wanted = []
         for p, node in bindings.items():
-            if not carries(node, self.active):
+            if not carries(node, self.active) or p in STRUCTURAL:
                 continue
             act = names_loaded(node) & self.active
             if p not in diff:
