@@ -196,3 +196,20 @@ def _where_piece(x):
 def where_in_a_helper_then_nonlinear(x):
     u = _where_piece(x)
     return np.sum(np.sin(u))
+
+
+# AR: a reduction or np.dot of a list written in the call: TypeError from the gradient's helpers
+def sum_of_a_list(x):
+    return np.sum([x[0], x[1] ** 2])
+
+
+def mean_of_a_list(x):
+    return np.mean([x[0], 2.0 * x[1]])
+
+
+def max_of_a_list(x):
+    return np.max([x[0], x[1]])
+
+
+def dot_with_a_list(x):
+    return np.dot([1.0, 2.0, 3.0], x)

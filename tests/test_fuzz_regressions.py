@@ -168,3 +168,15 @@ def test_a_definition_that_can_reach_a_math_call_still_makes_an_argument_a_scala
 def test_second_order_through_where_in_a_helper_feeding_nonlinear_code():
     # AO: a condition carries no derivative, whatever it is computed from
     check_grads(fc.where_in_a_helper_then_nonlinear, [np.array([0.2, 0.7, 1.1])], modes=("rev", "fwd"), order=2)
+
+
+def test_reductions_and_dot_of_a_list_written_in_the_call():
+    # AR: by hand, at x = (0.1, 0.2, 0.3): d sum([x0, x1^2]) = (1, 2 x1, 0) = (1, 0.4, 0);
+    # d mean([x0, 2 x1]) = (0.5, 1, 0); d max([x0, x1]) = (0, 1, 0); d (1, 2, 3) . x = (1, 2, 3)
+    for mode in MODES:
+        np.testing.assert_allclose(tapeless.grad(fc.sum_of_a_list, mode=mode)(X3), [1.0, 0.4, 0.0])
+        np.testing.assert_allclose(tapeless.grad(fc.mean_of_a_list, mode=mode)(X3), [0.5, 1.0, 0.0])
+        np.testing.assert_allclose(tapeless.grad(fc.max_of_a_list, mode=mode)(X3), [0.0, 1.0, 0.0])
+        np.testing.assert_allclose(tapeless.grad(fc.dot_with_a_list, mode=mode)(X3), [1.0, 2.0, 3.0])
+    for f in (fc.sum_of_a_list, fc.mean_of_a_list, fc.max_of_a_list, fc.dot_with_a_list):
+        check_grads(f, [X3], modes=("rev", "fwd"), order=2)

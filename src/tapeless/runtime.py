@@ -94,6 +94,8 @@ def zeros_like(x):
 
 def expand_reduced(g, x, axis=None, keepdims=False):
     """Broadcast the adjoint ``g`` of a reduction of ``x`` back to ``x``'s shape (a new array)."""
+    if type(x) is list or type(x) is tuple:  # np.sum([a, b]): the array NumPy made of it
+        x = np.asarray(x)
     shape = x.shape if type(x) is np.ndarray else np.shape(x)
     if shape == ():
         return _like(g, x)
@@ -258,9 +260,15 @@ def _check_dot(a, b):
                             "use np.matmul or @ for stacks of matrices")
 
 
+def _as_operand(v):
+    """A list or tuple passed to a NumPy function, as the array NumPy made of it."""
+    return np.asarray(v) if type(v) is list or type(v) is tuple else v
+
+
 def npdot_lhs(g, a, b):
     """Adjoint of ``a`` in ``np.dot(a, b)``."""
     _check_dot(a, b)
+    a, b = _as_operand(a), _as_operand(b)
     if np.ndim(a) == 0 or np.ndim(b) == 0:
         return unbroadcast(g * b, a)
     return dot_lhs(g, a, b)
@@ -269,6 +277,7 @@ def npdot_lhs(g, a, b):
 def npdot_rhs(g, a, b):
     """Adjoint of ``b`` in ``np.dot(a, b)``."""
     _check_dot(a, b)
+    a, b = _as_operand(a), _as_operand(b)
     if np.ndim(a) == 0 or np.ndim(b) == 0:
         return unbroadcast(g * a, b)
     return dot_rhs(g, a, b)
