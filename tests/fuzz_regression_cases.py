@@ -213,3 +213,13 @@ def max_of_a_list(x):
 
 def dot_with_a_list(x):
     return np.dot([1.0, 2.0, 3.0], x)
+
+
+# AS: reverse mode refused an array argument compared in a branch after the same branch set it
+# to a number (the argument's own binding was taken to reach the comparison)
+def compares_after_rebinding_in_a_branch(x, c):
+    if c:
+        x = 0.5
+        if x > 0.2:
+            return x * 2.0
+    return np.sum(x)

@@ -158,6 +158,14 @@ def test_definitions_that_cannot_reach_a_math_call_do_not_make_an_array_a_scalar
     np.testing.assert_allclose(tapeless.grad(fc.math_in_the_other_branch)(X3, c), [expected] * 3)
 
 
+@pytest.mark.parametrize("c", [True, False])
+def test_a_parameter_rebound_before_the_comparison_is_not_compared(c):
+    # AS: when c, x is 0.5 at the comparison and the output 1.0 is constant: gradient 0
+    g = tapeless.grad(fc.compares_after_rebinding_in_a_branch)(X3, c)
+    np.testing.assert_allclose(g, [0.0] * 3 if c else [1.0] * 3)
+    check_grads(fc.compares_after_rebinding_in_a_branch, [X3, c], modes=("rev", "fwd"))
+
+
 def test_a_definition_that_can_reach_a_math_call_still_makes_an_argument_a_scalar():
     # y = x reaches math.sin(y) when c: reverse mode relies on x being 0-d and checks it
     with pytest.raises(tapeless.ArgumentError, match="'x' is used as a scalar"):

@@ -175,10 +175,12 @@ def scalar_variables(params, body, checked=True) -> set:
     order, loops, blocks = _nesting(body)
 
     def killed(s, use, name):
-        """Another definition of ``name`` runs on every path from ``s`` to ``use``: one between
-        them in textual order, in a block that holds either."""
-        return any(order[id(s)] < order[id(k)] < order[id(use)]
-                   and (_encloses(blocks[id(k)], blocks[id(s)]) or _encloses(blocks[id(k)], blocks[id(use)]))
+        """Another definition of ``name`` runs on every path from ``s`` (None: the parameter's
+        binding) to ``use``: one between them in textual order, in a block that holds either."""
+        start = -1 if s is None else order[id(s)]
+        return any(start < order[id(k)] < order[id(use)]
+                   and (s is not None and _encloses(blocks[id(k)], blocks[id(s)])
+                        or _encloses(blocks[id(k)], blocks[id(use)]))
                    for k, _ in by_target.get(name, []) if k is not s)
 
     def reaching(name, use):
@@ -197,8 +199,7 @@ def scalar_variables(params, body, checked=True) -> set:
                 reach = bool(loops[id(s)] & loops[id(use)]) or order[id(s)] < order[id(use)] and not (
                     _exclusive(blocks[id(s)], blocks[id(use)]) or killed(s, use, name))
             else:
-                reach = at < where and not any(at < k < where for k in kills) and not (
-                    s is not None and killed(s, use, name))
+                reach = at < where and not any(at < k < where for k in kills) and not killed(s, use, name)
             if reach:
                 out.append((s, op))
         return out
