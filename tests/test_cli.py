@@ -30,6 +30,24 @@ def test_show_reports_errors_in_the_users_file_with_a_nonzero_exit(capsys):
     assert "UnsupportedSyntax" in err and "error_cases.py:21:5: try/except is not supported" in err
 
 
+def test_show_takes_a_repeated_wrt_as_one_list(capsys):
+    target = str(ROOT / "tests" / "snapshot_cases.py") + ":pendulum"
+    assert main(["show", target, "--wrt", "damping", "--wrt", "theta0"]) == 0
+    import snapshot_cases
+
+    assert capsys.readouterr().out == tapeless.grad(snapshot_cases.pendulum, ("damping", "theta0")).source
+
+
+def test_show_defaults_to_the_decorators_wrt_and_mode(capsys):
+    # examples/pendulum.py decorates final_angle with wrt=("damping", "theta0")
+    target = str(ROOT / "examples" / "pendulum.py") + ":final_angle"
+    assert main(["show", target]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("return ddamping, dtheta")
+    assert main(["show", target, "--wrt", "damping"]) == 0  # an explicit --wrt wins
+    assert capsys.readouterr().out.rstrip().endswith("return ddamping")
+
+
 def test_show_refuses_a_bad_target():
     with pytest.raises(SystemExit, match="expected FILE.py:FUNCTION"):
         main(["show", "no_colon.py"])

@@ -108,9 +108,9 @@ def _tupled(fn, returns):
 def vjp(func, *primals):
     """Reverse mode for any function: ``value, vjp_fn = vjp(f, *primals)``.
 
-    ``value`` is ``f(*primals)``; ``vjp_fn(cotangent)`` returns a tuple with one cotangent per
+    ``value`` is ``func(*primals)``; ``vjp_fn(cotangent)`` returns a tuple with one cotangent per
     primal: the vector-Jacobian product ``cotangent^T J``. ``cotangent`` has the shape of the
-    output (a tuple of them if ``f`` returns a tuple). ``f`` need not return a scalar.
+    output (a tuple of them if ``func`` returns a tuple). ``func`` need not return a scalar.
     ``vjp_fn`` may be called any number of times; its ``.source`` is the generated code.
     """
     func = getattr(func, "__wrapped_function__", func)
@@ -217,9 +217,9 @@ def value_and_grad(func, wrt=0, mode="reverse"):
 
 
 def jvp(func, primals, tangents):
-    """Forward mode for any function: ``(value, tangent_out)`` for ``f(*primals)`` pushed along
+    """Forward mode for any function: ``(value, tangent_out)`` for ``func(*primals)`` pushed along
     ``tangents`` (one per primal, shaped like it): the Jacobian-vector product ``J @ t``.
-    ``f`` may return an array or a tuple (then ``tangent_out`` is a tuple)."""
+    ``func`` may return an array or a tuple (then ``tangent_out`` is a tuple)."""
     func = getattr(func, "__wrapped_function__", func)
     primals, tangents = tuple(primals), tuple(tangents)
     if len(primals) != len(tangents):

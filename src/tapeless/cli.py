@@ -29,7 +29,7 @@ def _load(target):
         func = getattr(func, part, None)
         if func is None:
             raise SystemExit(f"tapeless: {path} has no function {name!r}")
-    return getattr(func, "__wrapped_function__", func)
+    return func
 
 
 def main(argv=None):
@@ -40,17 +40,27 @@ def main(argv=None):
     show = sub.add_parser("show", help="print the generated gradient source of FILE.py:FUNCTION",
                           description="Print the generated gradient source of a function in a file.")
     show.add_argument("target", metavar="FILE.py:FUNCTION", help="the file and the function in it")
-    show.add_argument("--wrt", nargs="+", metavar="NAME",
-                      help="the parameters to differentiate with respect to (default: the first)")
-    show.add_argument("--mode", choices=("reverse", "forward"), default="reverse",
-                      help="reverse mode (the default) or forward mode")
+    show.add_argument("--wrt", nargs="+", action="extend", metavar="NAME",
+                      help="the parameters to differentiate with respect to (default: those of the "
+                           "function's @tapeless.differentiate, else the first)")
+    show.add_argument("--mode", choices=("reverse", "forward"),
+                      help="reverse mode or forward mode (default: the function's "
+                           "@tapeless.differentiate mode, else reverse)")
+    parser.epilog = show.epilog = ("The file is imported to find the function, so its top-level code runs "
+                                   "(what it prints goes to stderr).")
     args = parser.parse_args(argv)
     from . import api
 
-    func = _load(args.target)
-    wrt = 0 if not args.wrt else (args.wrt[0] if len(args.wrt) == 1 else tuple(args.wrt))
+    found = _load(args.target)
+    func = getattr(found, "__wrapped_function__", found)
+    decorated = isinstance(found, api.Differentiable)
+    if args.wrt:
+        wrt = args.wrt[0] if len(args.wrt) == 1 else tuple(args.wrt)
+    else:
+        wrt = found.wrt if decorated else 0
+    mode = args.mode or (found.mode if decorated else "reverse")
     try:
-        print(api.grad(func, wrt, mode=args.mode).source, end="")
+        print(api.grad(func, wrt, mode=mode).source, end="")
     except TapelessError as exc:
         print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 1
