@@ -223,3 +223,13 @@ def compares_after_rebinding_in_a_branch(x, c):
         if x > 0.2:
             return x * 2.0
     return np.sum(x)
+
+
+# AT: both branches of an if rebind x to a number before the comparison; reverse mode refused
+# an array x (the argument's binding was taken to reach the comparison)
+def compares_after_both_branches_rebind(x, c):
+    if c:
+        x = 1.0 * len(x)
+    else:
+        x = 0.5
+    return x if x > 0.5 else 2.0 * x

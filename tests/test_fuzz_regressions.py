@@ -166,6 +166,14 @@ def test_a_parameter_rebound_before_the_comparison_is_not_compared(c):
     check_grads(fc.compares_after_rebinding_in_a_branch, [X3, c], modes=("rev", "fwd"))
 
 
+@pytest.mark.parametrize("c", [True, False])
+def test_a_parameter_rebound_in_both_branches_is_not_compared(c):
+    # AT: x is a number at the comparison either way, and the output does not depend on the
+    # argument's values (len(x) is its length): gradient 0
+    for mode in MODES:
+        np.testing.assert_allclose(tapeless.grad(fc.compares_after_both_branches_rebind, mode=mode)(X3, c), [0.0] * 3)
+
+
 def test_a_definition_that_can_reach_a_math_call_still_makes_an_argument_a_scalar():
     # y = x reaches math.sin(y) when c: reverse mode relies on x being 0-d and checks it
     with pytest.raises(tapeless.ArgumentError, match="'x' is used as a scalar"):

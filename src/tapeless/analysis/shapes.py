@@ -173,15 +173,19 @@ def scalar_variables(params, body, checked=True) -> set:
             by_target.setdefault(n, []).append((s, op))
 
     order, loops, blocks = _nesting(body)
+    end = _ends(body, order)
+    sure = _surely_assigning(body)
 
     def killed(s, use, name):
-        """Another definition of ``name`` runs on every path from ``s`` (None: the parameter's
-        binding) to ``use``: one between them in textual order, in a block that holds either."""
+        """Another statement surely assigns ``name`` on every path from ``s`` (None: the
+        parameter's binding) to ``use``: one wholly between them in textual order (an
+        assignment, or an ``if`` whose branches both surely assign it), in a block that holds
+        either."""
         start = -1 if s is None else order[id(s)]
-        return any(start < order[id(k)] < order[id(use)]
+        return any(start < order[id(k)] and end[id(k)] < order[id(use)]
                    and (s is not None and _encloses(blocks[id(k)], blocks[id(s)])
                         or _encloses(blocks[id(k)], blocks[id(use)]))
-                   for k, _ in by_target.get(name, []) if k is not s)
+                   for k in sure.get(name, ()) if k is not s)
 
     def reaching(name, use):
         """The definitions of ``name`` that can reach its use in statement ``use``: in an earlier
@@ -281,6 +285,49 @@ def _nesting(body):
 
     walk(body, frozenset(), ())
     return order, loops, blocks
+
+
+def _ends(body, order):
+    """``id(statement) -> the textual position of the last statement inside it`` (itself for a
+    simple statement)."""
+    out = {}
+
+    def walk(stmts):
+        last = -1
+        for st in stmts:
+            inner = max(walk(getattr(st, "body", []) or []), walk(getattr(st, "orelse", []) or []))
+            out[id(st)] = max(order[id(st)], inner)
+            last = max(last, out[id(st)])
+        return last
+
+    walk(body)
+    return out
+
+
+def _surely_assigning(body):
+    """``name -> statements that surely assign it when they run``: assignments, and ``if``
+    statements both of whose branches surely assign it (a loop may run zero times)."""
+    out = {}
+
+    def assigned(st):
+        if isinstance(st, gast.Assign):
+            names = set(target_names(st.targets[0]))
+        elif isinstance(st, gast.If):
+            both = [set().union(*[assigned(b) for b in block]) if block else set()
+                    for block in (st.body, st.orelse)]
+            names = both[0] & both[1]
+        else:
+            for field in ("body", "orelse"):
+                for b in getattr(st, field, []) or []:
+                    assigned(b)
+            names = set()
+        for n in names:
+            out.setdefault(n, []).append(st)
+        return names
+
+    for st in body:
+        assigned(st)
+    return out
 
 
 def _exclusive(a, b):
