@@ -239,9 +239,9 @@ def report(results, transform, system_names):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
-    parser.add_argument("-w", "--workloads", nargs="+", choices=workloads.NAMES, default=list(workloads.NAMES),
+    parser.add_argument("-w", "--workloads", nargs="+", action="extend", choices=workloads.NAMES,
                         metavar="NAME", help=f"workloads to run (default all: {' '.join(workloads.NAMES)})")
-    parser.add_argument("-s", "--systems", nargs="+", choices=list(systems.SYSTEMS), default=list(systems.SYSTEMS),
+    parser.add_argument("-s", "--systems", nargs="+", action="extend", choices=list(systems.SYSTEMS),
                         metavar="NAME", help=f"systems to run besides numpy and tapeless (default all: "
                                             f"{' '.join(systems.SYSTEMS)})")
     parser.add_argument("-r", "--repeats", type=int, default=21,
@@ -250,6 +250,8 @@ def main(argv=None):
                         help="seconds one batch of calls takes at least (default 0.01)")
     parser.add_argument("--no-transform", action="store_true", help="skip the cold transformation timing")
     args = parser.parse_args(argv)
+    args.workloads = args.workloads or list(workloads.NAMES)  # (a default list would be extended)
+    args.systems = args.systems or list(systems.SYSTEMS)
     chosen = {"numpy", "tapeless", *args.systems}  # the reference and the subject are always measured
     args.systems = [s for s in systems.SYSTEMS if s in chosen]
 

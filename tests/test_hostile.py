@@ -319,11 +319,22 @@ def test_mixed_dtypes_forward_mode_gradients_take_their_arguments_dtypes():
     _check_dtypes_follow_arguments("forward")
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason="BUG T (reverse mode): with arguments of different "
-                   "dtypes the gradient takes NumPy's promotion of them: float32 for a float16 array multiplied by a "
-                   "float32 one, a Python float for an np.float32 scalar times a float")
-def test_bug_mixed_dtypes_reverse():
+def test_mixed_dtypes_reverse_mode_gradients_take_their_arguments_dtypes():
+    # regression (bug T, reverse half): the gradient took NumPy's promotion of the arguments'
+    # dtypes (float32 for a float16 array times a float32 one, a Python float for an
+    # np.float32 scalar times a float)
     _check_dtypes_follow_arguments("reverse")
+    # and through value_and_grad, a float32 model on float64 data, and second order
+    w, X = np.ones(3, np.float32), np.arange(6.0).reshape(2, 3)
+    value, g = tapeless.value_and_grad(_matvec_loss)(w, X)
+    assert g.dtype == np.float32
+    np.testing.assert_allclose(g, 2 * X.T @ (X @ w.astype(float)) / 2, rtol=1e-6)
+    h = tapeless.grad(tapeless.grad(bc.square))(np.float32(1.5))
+    assert type(h) is np.float32 and h == 2.0
+
+
+def _matvec_loss(w, X):
+    return np.mean((X @ w) ** 2)
 
 
 def _mix(a, b):

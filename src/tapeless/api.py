@@ -12,7 +12,7 @@ import numpy as np
 
 from .errors import ArgumentError, OutputError
 from .rules import registry
-from .runtime import fresh_tape, make_seed, zeros_like
+from .runtime import fresh_tape, like_argument, make_seed, zeros_like
 
 _CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 _LOCK = threading.RLock()
@@ -299,16 +299,6 @@ def _tangent_columns(jvp_fn, bound, names, inputs, check=None):
         yield x, value, parts
 
 
-def _like_argument(g, x):
-    """The gradient ``g`` in the type of its argument ``x``: a Python float for a float, the
-    NumPy scalar type for a NumPy scalar (NumPy's promotion with other arguments may differ)."""
-    if type(x) is float:
-        return float(g)
-    if isinstance(x, np.floating):
-        return type(x)(g)
-    return g
-
-
 def forward_driver(func, names, single, jvp_fn, with_value):
     """``grad`` by forward mode: one call of the generated ``jvp_fn`` per input element."""
     sig = inspect.signature(func)
@@ -324,7 +314,7 @@ def forward_driver(func, names, single, jvp_fn, with_value):
             if isinstance(x, np.ndarray):
                 g = np.array(parts, dtype=np.result_type(x, np.float16)).reshape(np.shape(x)) if parts else np.zeros_like(x)
             else:
-                g = _like_argument(parts[0], x)
+                g = like_argument(parts[0], x)
             grads.append(g)
         if value is None:
             value = func(*args, **kwargs)

@@ -186,12 +186,16 @@ def assemble(w):
         # the arguments are checked before the function runs; the output after, unless its
         # shape follows from the arguments' (then they were checked for it)
         checker = w.namer.bind("check_args", seed_fn.check_args)
-        start = [gast.Expr(value=call(checker, *[load(p) for p in checked]))]
+        # check_args says whether a gradient may come out in another type than its argument's
+        recast = w.namer.fresh("recast")
+        check_call = call(checker, *[load(p) for p in checked])
         if all(p in w.scalars or p in (shaping or ()) for p in checked):
             # every checked argument must be a number: Python floats pass without a call
             type_, float_ = w.namer.bind("type", builtins.type), w.namer.bind("float", builtins.float)
             test = _any([_compare(call(type_, load(p)), gast.IsNot(), load(float_)) for p in checked])
-            start = [gast.If(test=test, body=start, orelse=[])]
+            check_call = gast.BoolOp(op=gast.And(), values=[test, check_call])
+        start = [assign(recast, check_call)]
+        bwd = bwd[:-1] + _recast(w, recast, bwd[-1]) + bwd[-1:]
         if shaping is None:
             check = call(w.namer.bind("seed", seed_fn), load(value))
         else:
@@ -283,6 +287,29 @@ def run(w):
 
 
 # -- helpers -------------------------------------------------------------------------------
+
+def _recast(w, flag, ret):
+    """``if flag: dx = like_argument(dx, x)`` for each gradient the return statement ``ret``
+    returns; one returned as an expression, a value of the function, or twice, is named first."""
+    from .runtime import like_argument
+
+    like = w.namer.bind("like_argument", like_argument)
+    values = list(ret.value.elts) if isinstance(ret.value, gast.Tuple) else [ret.value]
+    named, cast, seen = [], [], set()
+    for i, (p, v) in enumerate(zip(w.wrt, values)):
+        if not isinstance(v, gast.Name) or v.id in w.primal or v.id in seen:
+            adjoint = w.namer.adjoint(p)
+            name = adjoint if adjoint not in names_stored(w.bwd) | names_loaded(ret) | seen else w.namer.numbered("grad")
+            named.append(assign(name, v))
+            values[i] = v = load(name)
+        seen.add(v.id)
+        cast.append(assign(v.id, call(like, load(v.id), load(p))))
+    if isinstance(ret.value, gast.Tuple):
+        ret.value.elts = values
+    else:
+        ret.value = values[0]
+    return named + [gast.If(test=load(flag), body=cast, orelse=[])]
+
 
 def _compare(left, op, right):
     return gast.Compare(left=left, ops=[op], comparators=[right])

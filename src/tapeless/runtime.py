@@ -14,7 +14,7 @@ from .errors import ArgumentError, OutputError, UnsupportedSyntax
 
 __all__ = [
     "stop_gradient", "fresh_tape", "Shape", "shape_of", "unbroadcast", "zeros_like", "expand_reduced", "index_adjoint", "dot_lhs", "dot_rhs",
-    "prod_adjoint", "extremum_adjoint", "norm_adjoint", "untranspose", "make_seed",
+    "prod_adjoint", "extremum_adjoint", "norm_adjoint", "untranspose", "make_seed", "like_argument",
 ]
 
 
@@ -381,6 +381,22 @@ def unshared(value, where):
 unshared.tapeless_nondifferentiable = True
 
 
+_FLOAT64 = np.dtype(np.float64)
+
+
+def like_argument(g, x):
+    """The gradient ``g`` in the type of its argument ``x``: a Python float for a float, the
+    NumPy scalar type for a NumPy scalar, the array's dtype for an array (NumPy's promotion
+    with the other arguments may have given another)."""
+    if type(x) is float:
+        return float(g)
+    if isinstance(x, np.generic):
+        return type(x)(g)
+    if isinstance(x, np.ndarray) and not (type(g) is np.ndarray and g.dtype == x.dtype):
+        return np.asarray(g, dtype=x.dtype)
+    return g
+
+
 def make_seed(names, scalars=(), wrt=None, output_shape=None):
     """A checker for one gradient function: it returns the adjoint of the output (1.0) after
     checking that the output is a scalar (0-d), and its ``check_args`` checks, before the
@@ -389,20 +405,28 @@ def make_seed(names, scalars=(), wrt=None, output_shape=None):
 
     ``output_shape``, when known, names the parameters whose shapes broadcast together give the
     output's shape: ``check_args`` then also checks that these are 0-d, which makes the output
-    a scalar, and the generated code does not call ``seed``.
+    a scalar, and the generated code does not call ``seed``. ``check_args`` returns whether a
+    gradient should be passed through :func:`like_argument` to keep its argument's type.
     """
     wrt = len(names) if wrt is None else wrt
     shaping = frozenset(output_shape or ())
     zero_d = frozenset(scalars) | shaping  # arguments that must hold 0-d values
 
     def check_args(*args):
+        # whether a gradient may come out in another type than its argument's (NumPy promotes
+        # float32 with float64, a Python float with an np.float32): not for Python floats and
+        # float64 arrays, the common case
+        recast = False
         for i, (name, arg) in enumerate(zip(names, args)):
             if type(arg) is float:
                 continue  # the common case, quickly
             if i < wrt:
                 if type(arg) is np.ndarray and arg.dtype.kind == "f" and name not in zero_d:
+                    if arg.dtype is not _FLOAT64:
+                        recast = True
                     continue
                 _check_wrt(name, arg)
+                recast = True
             # (a list or a string compared in a condition is fine: only an array can be both)
             if name in scalars and (i < wrt or isinstance(arg, np.ndarray)) and np.ndim(arg) != 0:
                 raise ArgumentError(
@@ -417,6 +441,7 @@ def make_seed(names, scalars=(), wrt=None, output_shape=None):
                     f"the function must return a scalar to be differentiated, but with these arguments it "
                     f"returns an array of shape {shape} (the shape of {which}); reduce it first (e.g. np.sum, "
                     f"or y[0] for one element) or use a Jacobian")
+        return recast
 
     def seed(value):
         if type(value) is float:

@@ -6,7 +6,7 @@ they receive; the others get their product rule here. A parameter that only give
 no tangent term.
 """
 
-from ..runtime import (array_adjoint, concatenate_adjoint, cumsum_adjoint, stack_adjoint, dot_lhs, dot_rhs, expand_reduced, extremum_adjoint, extremum_tangent,
+from ..runtime import (array_adjoint, like_argument, concatenate_adjoint, cumsum_adjoint, stack_adjoint, dot_lhs, dot_rhs, expand_reduced, extremum_adjoint, extremum_tangent,
                        index_adjoint, lift, mean_adjoint, norm_adjoint, npdot_lhs, npdot_rhs, power_base_adjoint,
                        power_base_curvature, power_base_exponent_tangent, power_exponent_adjoint, prod_adjoint,
                        prod_adjoint_tangent, std_adjoint, unbroadcast, untranspose, untranspose_tangent,
@@ -101,6 +101,11 @@ def power_base_adjoint_tangent(ans, g, a, b):
 def power_exponent_adjoint_tangent(ans, g, result, a):
     dans = power_exponent_adjoint(dg, result, a) + power_exponent_adjoint(g, dresult, a) + g * result * da / a
 
+
+
+@forward_rule(like_argument, shape_only=("x",))
+def like_argument_tangent(ans, g, x):
+    dans = like_argument(dg, x)
 
 
 # -- the helpers of forward mode (forward over forward) ---------------------------------------
