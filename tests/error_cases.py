@@ -100,6 +100,10 @@ def clip_active_bound(x, lo):
     return np.sum(np.clip(x, lo, 1.0))  # <-
 
 
+def clip_bounds_by_keyword(x, lo):
+    return np.sum(np.clip(x, min=lo, max=1.0))  # NumPy 2.1's names for a_min and a_max
+
+
 def var_active_ddof(x, d):
     return np.var(x, ddof=d)  # <-
 

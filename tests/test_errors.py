@@ -106,6 +106,16 @@ def test_clip_bounds_are_differentiated(mode):
     np.testing.assert_array_equal(g, [0.0, 1.0, 0.0])  # clipped elements have zero slope
 
 
+@pytest.mark.skipif(np.lib.NumpyVersion(np.__version__) < "2.1.0", reason="np.clip takes min= and max= from NumPy 2.1")
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_clip_bounds_by_keyword(mode):
+    # regression: np.clip(x, min=..., max=...) was refused ("unexpected keyword argument 'min'")
+    g = tapeless.grad(ec.clip_bounds_by_keyword, wrt=1, mode=mode)(np.array([0.1, 0.5, 2.0]), 0.3)
+    assert g == 1.0
+    g = tapeless.grad(ec.clip_bounds_by_keyword, mode=mode)(np.array([0.2, 0.7, 1.5]), 0.5)
+    np.testing.assert_array_equal(g, [0.0, 1.0, 0.0])
+
+
 def test_function_without_return():
     with pytest.raises(tapeless.NonDifferentiable, match="must return a value") as info:
         tapeless.grad(ec.no_return)

@@ -5,7 +5,7 @@ import builtins
 import numpy as np
 
 from ..runtime import lift, unbroadcast
-from .registry import forward_rule, reverse_rule
+from .registry import forward_rule, keyword_aliases, reverse_rule
 
 
 @reverse_rule(np.exp)
@@ -142,6 +142,9 @@ def fmin(ans, g, a, b):
 def where(ans, g, condition, x, y):
     dx = unbroadcast(np.where(condition, g, 0.0), x)
     dy = unbroadcast(np.where(condition, 0.0, g), y)
+
+
+keyword_aliases(np.clip, min="a_min", max="a_max")  # NumPy 2.1's names for the bounds
 
 
 @reverse_rule(np.clip)

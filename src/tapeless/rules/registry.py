@@ -164,6 +164,27 @@ def _declare(keys):
     _generation[0] += 1
 
 
+_ALIASES: dict = {}  # key -> {keyword the function also accepts: the parameter it means}
+
+
+def keyword_aliases(key, **aliases):
+    """Declare other names ``key`` accepts for its parameters (``np.clip(x, min=0.0)`` is
+    ``np.clip(x, a_min=0.0)`` since NumPy 2.1): the rules of ``key`` see the parameter."""
+    _ALIASES[key] = dict(aliases)
+    _generation[0] += 1
+
+
+def canonical_keywords(key, keywords):
+    """A call's ``keywords`` (name -> node) with aliases declared for ``key`` renamed."""
+    try:
+        aliases = _ALIASES.get(key)
+    except TypeError:  # an unhashable object
+        return keywords
+    if not aliases:
+        return keywords
+    return {aliases.get(k, k): v for k, v in keywords.items()}
+
+
 _SMOOTH: dict = {}  # key -> its parameters by position, None for those it does not depend on
 
 

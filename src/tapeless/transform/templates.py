@@ -12,6 +12,7 @@ import numpy as np
 
 from ..astutil import clone, const, load, names_loaded, names_stored, replace, tuple_
 from ..errors import InternalError, RuleError
+from ..rules import registry
 
 
 @functools.lru_cache(maxsize=None)
@@ -59,7 +60,7 @@ def _default_node(value):
 
 def bind(rule, op):
     """Map each rule parameter to the node of the call (defaults as constants)."""
-    bound = rule.signature.bind(*op.args, **op.keywords)
+    bound = rule.signature.bind(*op.args, **registry.canonical_keywords(rule.key, op.keywords))
     out = {}
     for name, param in rule.signature.parameters.items():
         if name in bound.arguments:
