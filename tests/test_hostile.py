@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
+import linecache
 import os
 import sys
 
@@ -448,6 +449,53 @@ def test_source_changed_on_disk_before_differentiating(tmp_path, mode):
         assert tapeless.value_and_grad(mod.f, mode=mode)(1.5) == (3.375, 6.75)  # x^3, 3 x^2
     finally:
         sys.modules.pop(f"hostile_changed_{mode}", None)
+
+
+_RULES_FILE = """import numpy as np
+import tapeless
+
+
+def cube(x):
+    return x ** 3
+
+
+def square(x):
+    return x * x
+
+
+@tapeless.reverse_rule(cube)
+def cube_rule(ans, g, x):
+    dx = g * 3.0 * x * x
+
+
+@tapeless.reverse_rule(square)
+def square_rule(ans, g, x):
+    dx = g * 2.0 * x
+"""
+
+
+def test_a_rule_file_edited_after_import_is_refused(tmp_path):
+    # regression: rule templates are read from their file when first used; lines inserted above
+    # them after import made one rule read another's text (a fuzz campaign running while
+    # tapeless's own rule files were edited got tanh's derivative for np.sinh, silently)
+    name = "hostile_rules_edited"
+    path = tmp_path / f"{name}.py"
+    path.write_text(_RULES_FILE)
+    user = tmp_path / "hostile_rules_user.py"
+    user.write_text(f"import {name}\n\n\ndef f(x):\n    return {name}.square(x)\n")
+    sys.path.insert(0, str(tmp_path))
+    try:
+        rules = __import__(name)
+        uses = __import__("hostile_rules_user")
+        path.write_text(_RULES_FILE.replace("import tapeless\n", "import tapeless\n\n\n\n\n\n"))
+        linecache.checkcache(str(path))
+        with pytest.raises(tapeless.SourceUnavailable, match="square_rule .* has changed since it was imported"):
+            tapeless.grad(uses.f)(1.5)
+        assert rules.square(1.5) == 2.25  # the running code is unchanged
+    finally:
+        sys.path.remove(str(tmp_path))
+        for mod in (name, "hostile_rules_user"):
+            sys.modules.pop(mod, None)
 
 
 # --- methods, exec, helpers -------------------------------------------------------------------

@@ -80,7 +80,7 @@ def load(func) -> FunctionSource:
         raise SourceUnavailable(f"cannot parse the source of {func.__qualname__}: {exc}") from None
     tree = module.body[0]
     filename = func.__code__.co_filename
-    _check_unchanged(func, dedented)
+    check_unchanged(func, dedented)
     gast.increment_lineno(tree, firstlineno - 1)
     closure = {}
     if func.__closure__:
@@ -100,7 +100,7 @@ def load(func) -> FunctionSource:
     return fs
 
 
-def _check_unchanged(func, text):
+def check_unchanged(func, text):
     """Refuse a function whose file changed on disk since it was imported: differentiating the
     new text would give the derivative of code that is not running."""
     if func.__code__.co_freevars:

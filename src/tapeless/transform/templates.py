@@ -13,6 +13,7 @@ import numpy as np
 from ..astutil import clone, const, load, names_loaded, names_stored, replace, tuple_
 from ..errors import InternalError, RuleError
 from ..rules import registry
+from ..source import check_unchanged
 
 
 @functools.lru_cache(maxsize=None)
@@ -20,6 +21,9 @@ def parsed(template, implicit=frozenset()):
     """The template's body, the names it assigns, and the global names it reads (``implicit``
     names are placeholders filled by the transformer, not globals)."""
     source = textwrap.dedent(inspect.getsource(template))
+    # the text is read from disk now: a rule file edited since it was imported (tapeless
+    # upgraded under a running kernel, say) would give another template's text
+    check_unchanged(template, source)
     tree = gast.parse(source).body[0]
     body = tree.body
     if body and isinstance(body[0], gast.Expr) and isinstance(body[0].value, gast.Constant):
