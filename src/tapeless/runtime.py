@@ -422,7 +422,7 @@ def make_seed(names, scalars=(), wrt=None, output_shape=None):
                 continue  # the common case, quickly
             if i < wrt:
                 if type(arg) is np.ndarray and arg.dtype.kind == "f" and name not in zero_d:
-                    if arg.dtype is not _FLOAT64:
+                    if arg.dtype is not _FLOAT64 or not arg.ndim:  # (a 0-d array's may be a NumPy scalar)
                         recast = True
                     continue
                 _check_wrt(name, arg)
