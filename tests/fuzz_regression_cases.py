@@ -233,3 +233,27 @@ def compares_after_both_branches_rebind(x, c):
     else:
         x = 0.5
     return x if x > 0.5 else 2.0 * x
+
+
+# AW: in a loop, the branch that calls math.pow sets u to 0.5 just before: the other branch's
+# u = x cannot reach the call in a later iteration; reverse mode refused an array x
+def loop_branch_rebinds_before_math(x, n):
+    s = 0.0
+    for i in range(n):
+        if i % 2 == 0:
+            u = x
+        else:
+            u = 0.5
+            s = s + math.pow(1.0 + u * u, 0.5)
+    return s + np.sum(x)
+
+
+# ... while here the value set at the end of one iteration reaches the call in the next
+def loop_carries_the_array_into_math(x):
+    s = 0.0
+    y = 0.5
+    for i in range(3):
+        if i == 1:
+            s = s + math.sin(y)
+        y = x
+    return s + np.sum(x)

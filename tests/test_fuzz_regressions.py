@@ -174,6 +174,18 @@ def test_a_parameter_rebound_in_both_branches_is_not_compared(c):
         np.testing.assert_allclose(tapeless.grad(fc.compares_after_both_branches_rebind, mode=mode)(X3, c), [0.0] * 3)
 
 
+@pytest.mark.parametrize("n", [0, 1, 3])
+def test_a_definition_cut_off_in_every_iteration_does_not_reach_a_math_call(n):
+    # AW: the odd iterations add sqrt(1.25), a constant: d/dx = 1 for each element of x
+    for mode in MODES:
+        np.testing.assert_allclose(tapeless.grad(fc.loop_branch_rebinds_before_math, mode=mode)(X3, n), [1.0] * 3)
+    check_grads(fc.loop_branch_rebinds_before_math, [X3, n], modes=("rev", "fwd"))
+    # where the array does reach the call in a later iteration, it is still refused
+    with pytest.raises(tapeless.ArgumentError, match="'x' is used as a scalar"):
+        tapeless.grad(fc.loop_carries_the_array_into_math)(X3)
+    check_grads(fc.loop_carries_the_array_into_math, [0.3], modes=("rev", "fwd"))
+
+
 def test_a_definition_that_can_reach_a_math_call_still_makes_an_argument_a_scalar():
     # y = x reaches math.sin(y) when c: reverse mode relies on x being 0-d and checks it
     with pytest.raises(tapeless.ArgumentError, match="'x' is used as a scalar"):

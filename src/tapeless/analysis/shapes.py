@@ -187,6 +187,14 @@ def scalar_variables(params, body, checked=True) -> set:
                         or _encloses(blocks[id(k)], blocks[id(use)]))
                    for k in sure.get(name, ()) if k is not s)
 
+    def killed_every_iteration(common, use, name):
+        """A statement surely assigning ``name`` runs before ``use`` in every iteration of the
+        loops ``common`` (around both a definition and the use): it is inside all of them, in a
+        block that holds the use, and wholly before it. A definition's value can then reach
+        the use through those loops' back edges only if it is made after that statement."""
+        return any(common <= loops[id(k)] and _encloses(blocks[id(k)], blocks[id(use)])
+                   and end[id(k)] < order[id(use)] for k in sure.get(name, ()))
+
     def reaching(name, use):
         """The definitions of ``name`` that can reach its use in statement ``use``: in an earlier
         top-level statement unless one that always runs comes between; in the same one, when
@@ -200,7 +208,8 @@ def scalar_variables(params, body, checked=True) -> set:
         out = []
         for at, s, op in defs:
             if at == where:
-                reach = bool(loops[id(s)] & loops[id(use)]) or order[id(s)] < order[id(use)] and not (
+                common = loops[id(s)] & loops[id(use)]
+                reach = common and not killed_every_iteration(common, use, name) or order[id(s)] < order[id(use)] and not (
                     _exclusive(blocks[id(s)], blocks[id(use)]) or killed(s, use, name))
             else:
                 reach = at < where and not any(at < k < where for k in kills) and not killed(s, use, name)
