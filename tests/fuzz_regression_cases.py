@@ -257,3 +257,12 @@ def loop_carries_the_array_into_math(x):
             s = s + math.sin(y)
         y = x
     return s + np.sum(x)
+
+
+# AX: swapping a differentiated parameter with one that is not: forward mode gave d/dx = 1
+# (copy propagation read a stale cache of the names an expression loads)
+def swaps_with_an_undifferentiated_parameter(x, y):
+    u1 = x
+    x, y = y, x
+    u2 = u1
+    return x

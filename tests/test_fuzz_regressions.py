@@ -208,3 +208,11 @@ def test_reductions_and_dot_of_a_list_written_in_the_call():
         np.testing.assert_allclose(tapeless.grad(fc.dot_with_a_list, mode=mode)(X3), [1.0, 2.0, 3.0])
     for f in (fc.sum_of_a_list, fc.mean_of_a_list, fc.max_of_a_list, fc.dot_with_a_list):
         check_grads(f, [X3], modes=("rev", "fwd"), order=2)
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_a_swap_with_an_undifferentiated_parameter(mode):
+    # AX: the function returns y's value, so d/dx = 0 and d/dy = 1
+    assert tapeless.grad(fc.swaps_with_an_undifferentiated_parameter, mode=mode)(0.03, 0.05) == 0.0
+    assert tapeless.grad(fc.swaps_with_an_undifferentiated_parameter, wrt=1, mode=mode)(0.03, 0.05) == 1.0
+    check_grads(fc.swaps_with_an_undifferentiated_parameter, [0.03, 0.05], modes=("rev", "fwd"), order=2)

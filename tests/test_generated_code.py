@@ -205,3 +205,50 @@ def test_a_gradient_is_never_an_argument_itself():
     for mode in ("reverse", "forward"):
         dx = tapeless.grad(product, mode=mode)(x, y)
         assert dx == 3.0 and not np.shares_memory(dx, y)
+
+
+def sigmoid_loss(w, x, y):
+    p = 1.0 / (1.0 + np.exp(-(x @ w)))
+    return -np.mean(y * np.log(p) + (1.0 - y) * np.log(1.0 - p))
+
+
+def test_single_use_adjoints_are_inlined_and_their_signs_cancel():
+    # the chain through 1 / (1 + exp(-z)) has three sign flips (the rules of /, exp's -z and
+    # the minus itself): inlined into one statement they cancel, and no negation is left there
+    src = tapeless.grad(sigmoid_loss).source
+    block = src.split("# p = 1.0 / (1.0 + np.exp(-(x @ w)))")[1].split("#")[0]
+    assert block.count("\n    d") == 1 and "-" not in block, block
+    rng = np.random.default_rng(1)
+    x, w = rng.standard_normal((5, 3)), rng.standard_normal(3)
+    y = (rng.standard_normal(5) > 0).astype(float)
+    from tapeless.testing import check_grads
+    check_grads(sigmoid_loss, [w, x, y], modes=("rev", "fwd"), order=2)
+
+
+@pytest.mark.parametrize("source, expected", [
+    ("(-a) * b", "-(a * b)"),
+    ("a * (-b)", "-(a * b)"),
+    ("(-a) / (-b)", "a / b"),
+    ("-((-a) * b)", "a * b"),
+    ("a + (-b)", "a - b"),
+    ("(-a) + b", "b - a"),
+    ("a - (-b)", "a + b"),
+    ("(-a) - b", "-(a + b)"),
+    ("(-a) ** 2", "(-a) ** 2"),  # not a product: the sign stays inside the power
+    ("a * -2.0", "a * -2.0"),  # a negative constant is a number, not a negation
+])
+def test_signs_move_out_of_products_and_sums_exactly(source, expected):
+    import ast
+
+    import gast
+
+    from tapeless.simplify.fold import fold
+
+    tree = fold([gast.parse(source).body[0]], adjoints=set())
+    out = ast.unparse(gast.gast_to_ast(gast.Module(body=tree, type_ignores=[])))
+    assert out == expected
+    # and the values are the same, to the last bit, for numbers of either sign
+    for a in (0.3, -1.7, 0.0, -0.0):
+        for b in (2.5, -0.1):
+            want, got = eval(source, {"a": a, "b": b}), eval(out, {"a": a, "b": b})
+            assert repr(want) == repr(got)

@@ -153,12 +153,19 @@ def simplify_backward(w):
     w.bwd = fold(w.bwd, adjoints)
     w.bwd = propagate_copies(w.bwd, protected=frozenset(primal))
     w.bwd = dead_code(w.bwd, removable=lambda n: n not in primal)
+    w.adjoint_names = adjoints
 
 
 def plan(w):
     w.fwd, w.bwd, _ = plan_saves(w, w.fwd, w.bwd, w.primal)
     w.fwd = [assign(v, const(None)) for v in sorted(w.start_as_none - set(w.params))] + w.fwd
     w.bwd = merge_accumulations(propagate_copies(dead_code(w.bwd), protected=frozenset(w.primal)))
+    # adjoints of generated temporaries used once go into their use (within one line's block,
+    # now that the restores are in place), where signs can cancel: -(-dp / t4 ** 2 * t3) is
+    # dp / t4 ** 2 * t3
+    temps = {d for v, d in w.namer.adjoints().items() if v not in w.locals and v not in w.params}
+    w.bwd = fold(merge_accumulations(inline_temporaries(w.bwd, temps - w.primal, same_origin=True)),
+                 w.adjoint_names)
     zeros = w.namer.env_name(zeros_like)
     w.bwd = accumulate_in_place(w.bwd, zeros, set(w.params) - names_stored(w.fwd))
 

@@ -241,7 +241,8 @@ def _can_sink(stmts, k, m, facts):
     moving = stmts[k]
     if not (isinstance(moving, gast.Assign) and is_pure(moving.value)):
         return False
-    writes, reads = facts.stores_of(moving), set(facts.loads_of(moving.value))
+    # (the statement's own entry: forget() drops statements, not the expressions inside them)
+    writes, reads = facts.stores_of(moving), {n for n, c in facts.loads_of(moving).items() if c}
     for t in stmts[k + 1:m + 1]:
         if not isinstance(t, gast.Assign) or not is_pure(t.value):
             return False
@@ -261,19 +262,21 @@ def _rename_loads(node, old, new):
             n.id = new
 
 
-def inline_temporaries(stmts, temps, keep=()):
-    """Put single-use temporaries back into the expression that uses them (forward sweep)."""
+def inline_temporaries(stmts, temps, keep=(), same_origin=False):
+    """Put single-use temporaries back into the expression that uses them. With
+    ``same_origin``, only into a statement made from the same line of the user's code (the
+    backward sweep keeps one block per line)."""
     facts = _Facts(stmts)
     facts.loads.update(keep)
-    _inline_block(stmts, temps, facts)
+    _inline_block(stmts, temps, facts, same_origin)
     return stmts
 
 
-def _inline_block(block, temps, facts):
+def _inline_block(block, temps, facts, same_origin=False):
     for s in block:
         for field in ("body", "orelse"):
             if getattr(s, field, None):
-                _inline_block(getattr(s, field), temps, facts)
+                _inline_block(getattr(s, field), temps, facts, same_origin)
     for i in range(len(block) - 1, -1, -1):
         s = block[i]
         if not (isinstance(s, gast.Assign) and isinstance(s.targets[0], gast.Name)):
@@ -284,7 +287,7 @@ def _inline_block(block, temps, facts):
         j = next((k for k in range(i + 1, len(block)) if facts.loads_of(_head(block[k]))[t]), None)
         if j is None:
             continue
-        reads = set(facts.loads_of(s.value))
+        reads = {n for n, c in facts.loads_of(s).items() if c}
         between = [b for b in block[i + 1:j] if not _is_push(b)]
         if any(facts.stores_of(b) & reads or not _pure_stmt(b) for b in between):
             continue
@@ -292,6 +295,8 @@ def _inline_block(block, temps, facts):
             continue
         target = block[j]
         if isinstance(target, gast.While):
+            continue
+        if same_origin and getattr(target, "origin", None) is not getattr(s, "origin", None):
             continue
         if isinstance(target, gast.If):
             target.test = _substitute(target.test, t, s.value)

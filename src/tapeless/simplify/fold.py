@@ -24,6 +24,43 @@ def _const(value):
     return gast.Constant(value=value, kind=None)
 
 
+def _negated(node):
+    """The operand of ``-e`` (not of a negative constant, which folds on its own), or None."""
+    if isinstance(node, gast.UnaryOp) and isinstance(node.op, gast.USub) and _number(node) is None:
+        return node.operand
+    return None
+
+
+def _neg(node):
+    inner = _negated(node)
+    return inner if inner is not None else gast.UnaryOp(op=gast.USub(), operand=node)
+
+
+def _pull_negation(node):
+    """Move a negation out of a product, a quotient or a sum, where it can cancel another:
+    ``(-a) * b`` is ``-(a * b)``, ``a + (-b)`` is ``a - b``, ``a - (-b)`` is ``a + b``.
+    Each is exact in floating point (negation only flips a sign)."""
+    left, right = _negated(node.left), _negated(node.right)
+    if left is None and right is None:
+        return node
+    op = node.op
+    if isinstance(op, (gast.Mult, gast.Div)):
+        if left is not None and right is not None:
+            return gast.BinOp(left=left, op=op, right=right)
+        product = gast.BinOp(left=left if left is not None else node.left, op=op,
+                             right=right if right is not None else node.right)
+        return _neg(product)
+    if isinstance(op, gast.Add):
+        if right is not None:
+            return gast.BinOp(left=node.left, op=gast.Sub(), right=right)
+        return gast.BinOp(left=node.right, op=gast.Sub(), right=left)
+    if isinstance(op, gast.Sub):
+        if right is not None:
+            return gast.BinOp(left=node.left, op=gast.Add(), right=right)
+        return _neg(gast.BinOp(left=left, op=gast.Add(), right=node.right))
+    return node
+
+
 class Fold(gast.NodeTransformer):
     def __init__(self, adjoints=None):
         self.adjoints = adjoints  # names of adjoints (None: 1.0 * e is not folded)
@@ -36,6 +73,9 @@ class Fold(gast.NodeTransformer):
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
+        signed = _pull_negation(node)
+        if signed is not node:
+            return signed
         a, b = _number(node.left), _number(node.right)
         fold = _FOLD.get(type(node.op))
         if a is not None and b is not None and fold is not None and not (

@@ -53,6 +53,10 @@ class Namer:
             self._adjoints[var] = self.fresh("d" + var)
         return self._adjoints[var]
 
+    def adjoints(self) -> dict:
+        """``{variable: the name of its adjoint}`` for the adjoints named so far."""
+        return dict(self._adjoints)
+
     def bind(self, base: str, obj) -> str:
         """A free name of the generated code that refers to ``obj``."""
         for name, value in self.env.items():
