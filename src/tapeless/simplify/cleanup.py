@@ -264,8 +264,8 @@ def _rename_loads(node, old, new):
 
 def inline_temporaries(stmts, temps, keep=(), same_origin=False):
     """Put single-use temporaries back into the expression that uses them. With
-    ``same_origin``, only into a statement made from the same line of the user's code (the
-    backward sweep keeps one block per line)."""
+    ``same_origin`` (the backward sweep, which keeps one block per line of the user's code),
+    only arithmetic without calls, into a statement made from the same line."""
     facts = _Facts(stmts)
     facts.loads.update(keep)
     _inline_block(stmts, temps, facts, same_origin)
@@ -296,7 +296,8 @@ def _inline_block(block, temps, facts, same_origin=False):
         target = block[j]
         if isinstance(target, gast.While):
             continue
-        if same_origin and getattr(target, "origin", None) is not getattr(s, "origin", None):
+        if same_origin and (getattr(target, "origin", None) is not getattr(s, "origin", None)
+                            or any(isinstance(n, gast.Call) for n in gast.walk(s.value))):
             continue
         if isinstance(target, gast.If):
             target.test = _substitute(target.test, t, s.value)
