@@ -236,6 +236,7 @@ def test_single_use_adjoints_are_inlined_and_their_signs_cancel():
     ("(-a) - b", "-(a + b)"),
     ("(-a) ** 2", "(-a) ** 2"),  # not a product: the sign stays inside the power
     ("a * -2.0", "a * -2.0"),  # a negative constant is a number, not a negation
+    ("(-u) * v", "-u * v"),  # (the same tree, printed) not adjoints: the function's own code stays as written
 ])
 def test_signs_move_out_of_products_and_sums_exactly(source, expected):
     import ast
@@ -244,11 +245,12 @@ def test_signs_move_out_of_products_and_sums_exactly(source, expected):
 
     from tapeless.simplify.fold import fold
 
-    tree = fold([gast.parse(source).body[0]], adjoints=set())
+    tree = fold([gast.parse(source).body[0]], adjoints={"a", "b"})
     out = ast.unparse(gast.gast_to_ast(gast.Module(body=tree, type_ignores=[])))
     assert out == expected
     # and the values are the same, to the last bit, for numbers of either sign
     for a in (0.3, -1.7, 0.0, -0.0):
         for b in (2.5, -0.1):
-            want, got = eval(source, {"a": a, "b": b}), eval(out, {"a": a, "b": b})
+            env = {"a": a, "b": b, "u": a, "v": b}
+            want, got = eval(source, env), eval(out, env)
             assert repr(want) == repr(got)

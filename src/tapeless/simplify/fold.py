@@ -73,7 +73,8 @@ class Fold(gast.NodeTransformer):
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
-        signed = _pull_negation(node)
+        # signs move only in expressions of adjoints: the function's own code stays as written
+        signed = _pull_negation(node) if self._an_adjoint(node) else node
         if signed is not node:
             return signed
         a, b = _number(node.left), _number(node.right)

@@ -8,7 +8,7 @@ import inspect
 import gast
 
 from ..errors import MissingRule, NonDifferentiable
-from ..astutil import names_loaded as operand_names_of
+from ..astutil import names_loaded
 from ..rules import registry
 from .ops import carries, operand_names
 
@@ -31,7 +31,7 @@ def check_operation(fs, op, active, mode):
             if carries(node, active):
                 raise NonDifferentiable(
                     f"{op.name} is not differentiated with respect to its argument {param!r}, which depends "
-                    f"on {', '.join(sorted(operand_names_of(node) & active))}", fs.location(op.node),
+                    f"on {', '.join(sorted(names_loaded(node) & active))}", fs.location(op.node),
                     "make that argument a constant, or compute the array from the value with supported "
                     "operations (value * np.ones(shape), start + step * np.arange(n))")
     if op.kind == "unknown":
