@@ -266,3 +266,35 @@ def swaps_with_an_undifferentiated_parameter(x, y):
     x, y = y, x
     u2 = u1
     return x
+
+
+# AY: the branch that returns early cannot reach the math call after the if; the other one
+# rebinds y first. Reverse mode refused an array y (the parameter's binding was taken to reach
+# math.sin(y) through the branch that returned)
+def returns_early_or_rebinds(x, y):
+    if x > 0.5:
+        return x
+    else:
+        y = x
+    return math.sin(y)
+
+
+# ... the same in a loop: the return flag ends the loop, and nothing after it reads y
+def returns_from_a_loop_or_rebinds(x, y):
+    s = 0.0
+    for i in range(3):
+        if s > 10.0 * x:
+            return s + np.sum(y)
+        else:
+            y = x
+        s = s + math.sin(y)
+    return s
+
+
+# ... while here the math call comes before the return, on the parameter itself
+def math_before_the_early_return(x, y):
+    if x > 0.5:
+        return math.sin(y)
+    else:
+        y = x
+    return math.cos(y)

@@ -216,3 +216,33 @@ def test_a_swap_with_an_undifferentiated_parameter(mode):
     assert tapeless.grad(fc.swaps_with_an_undifferentiated_parameter, mode=mode)(0.03, 0.05) == 0.0
     assert tapeless.grad(fc.swaps_with_an_undifferentiated_parameter, wrt=1, mode=mode)(0.03, 0.05) == 1.0
     check_grads(fc.swaps_with_an_undifferentiated_parameter, [0.03, 0.05], modes=("rev", "fwd"), order=2)
+
+
+@pytest.mark.parametrize("x", [0.3, 0.7])
+def test_an_early_return_does_not_carry_a_binding_to_a_later_math_call(x):
+    # AY: on the path where y reaches math.sin(y), y was rebound to x first; y's derivative is 0
+    dx = math.cos(x) if x <= 0.5 else 1.0
+    for mode in MODES:
+        gx, gy = tapeless.grad(fc.returns_early_or_rebinds, wrt=("x", "y"), mode=mode)(x, X3)
+        assert gx == pytest.approx(dx, rel=1e-15)
+        np.testing.assert_array_equal(gy, np.zeros(3))
+    check_grads(fc.returns_early_or_rebinds, [x, X3], wrt=("x", "y"), modes=("rev", "fwd"))
+    check_grads(fc.returns_early_or_rebinds, [x, 0.4], wrt=("x", "y"), modes=("rev", "fwd"), order=2)
+
+
+@pytest.mark.parametrize("x", [-0.1, 1.0])
+def test_a_return_from_a_loop_does_not_carry_a_binding_to_a_later_math_call(x):
+    # x < 0 returns sum(y) in the first iteration; x > 0 never returns early (sin(x) < x) and
+    # gives 3 sin(x), with y rebound to x before each math.sin(y)
+    for mode in MODES:
+        gx, gy = tapeless.grad(fc.returns_from_a_loop_or_rebinds, wrt=("x", "y"), mode=mode)(x, X3)
+        assert gx == pytest.approx(0.0 if x < 0 else 3 * math.cos(x), rel=1e-15)
+        np.testing.assert_array_equal(gy, np.ones(3) if x < 0 else np.zeros(3))
+    check_grads(fc.returns_from_a_loop_or_rebinds, [x, X3], wrt=("x", "y"), modes=("rev", "fwd"))
+
+
+def test_a_math_call_before_the_early_return_still_makes_an_argument_a_scalar():
+    with pytest.raises(tapeless.ArgumentError, match="'y' is used as a scalar"):
+        tapeless.grad(fc.math_before_the_early_return, wrt=("x", "y"))(0.7, X3)
+    for x in (0.3, 0.7):
+        check_grads(fc.math_before_the_early_return, [x, 0.2], wrt=("x", "y"), modes=("rev", "fwd"), order=2)

@@ -87,7 +87,9 @@ def desugar(w):
 
 
 def lower_jumps(w):
-    w.body = LowerJumps(w.namer).function(w.body)
+    lower = LowerJumps(w.namer)
+    w.body = lower.function(w.body)
+    w.returned = lower.returned  # the flag of early returns, or None
 
 
 def normalize(w):
@@ -109,7 +111,7 @@ def normalize(w):
 def analyse(w):
     annotate_defined(w.params, w.body)
     w.active = active_variables(w.body, w.wrt)
-    w.scalars = scalar_variables(w.params, w.body, checked=w.role != "helper")
+    w.scalars = scalar_variables(w.params, w.body, checked=w.role != "helper", returned=w.returned)
     w.shapes = Shapes(w.params, w.body, w.scalars)
     # when the output's shape follows from parameters' shapes, the check that it is a scalar
     # is made on those arguments before the function runs, and the output need not be computed

@@ -150,7 +150,7 @@ def _elementwise(op):
         _ufunc(key, len(op.args)))
 
 
-def scalar_variables(params, body, checked=True) -> set:
+def scalar_variables(params, body, checked=True, returned=None) -> set:
     """Names that surely hold scalars (0-d values) when the function runs and the gradient's
     argument check (``check_args``) has passed.
 
@@ -162,7 +162,8 @@ def scalar_variables(params, body, checked=True) -> set:
     results, ``len``/``int``/``float`` and elementwise operations on scalars (a greatest fixed
     point, so loop-carried floats count). A name is a scalar when every one of its
     definitions (a parameter's binding included) is. Without ``checked`` (a helper's
-    parameters, which no ``check_args`` sees) evidence proves no parameter.
+    parameters, which no ``check_args`` sees) evidence proves no parameter. ``returned`` names
+    the flag of early returns, if any: no evidence reaches back across a return.
     """
     stmts = list(assignments(body))
     ops = [classify(s.value) for s in stmts]
@@ -174,7 +175,7 @@ def scalar_variables(params, body, checked=True) -> set:
 
     order, loops, blocks = _nesting(body)
     end = _ends(body, order)
-    sure = _surely_assigning(body)
+    sure = _surely_assigning(body, returned)
 
     def killed(s, use, name):
         """Another statement surely assigns ``name`` on every path from ``s`` (None: the
@@ -185,7 +186,7 @@ def scalar_variables(params, body, checked=True) -> set:
         return any(start < order[id(k)] and end[id(k)] < order[id(use)]
                    and (s is not None and _encloses(blocks[id(k)], blocks[id(s)])
                         or _encloses(blocks[id(k)], blocks[id(use)]))
-                   for k in sure.get(name, ()) if k is not s)
+                   for k in sure.get(name, []) + sure.get(EVERY, []) if k is not s)
 
     def killed_every_iteration(common, use, name):
         """A statement surely assigning ``name`` runs before ``use`` in every iteration of the
@@ -193,7 +194,7 @@ def scalar_variables(params, body, checked=True) -> set:
         block that holds the use, and wholly before it. A definition's value can then reach
         the use through those loops' back edges only if it is made after that statement."""
         return any(common <= loops[id(k)] and _encloses(blocks[id(k)], blocks[id(use)])
-                   and end[id(k)] < order[id(use)] for k in sure.get(name, ()))
+                   and end[id(k)] < order[id(use)] for k in sure.get(name, []) + sure.get(EVERY, []))
 
     def reaching(name, use):
         """The definitions of ``name`` that can reach its use in statement ``use``: in an earlier
@@ -313,30 +314,46 @@ def _ends(body, order):
     return out
 
 
-def _surely_assigning(body):
+def _surely_assigning(body, returned=None):
     """``name -> statements that surely assign it when they run``: assignments, and ``if``
-    statements both of whose branches surely assign it (a loop may run zero times)."""
+    statements both of whose branches surely assign it (a loop may run zero times). Setting
+    the flag ``returned`` of an early return (see ``LowerJumps``) counts as assigning every
+    name, and so does an ``if`` whose branches each assign a name or return: no statement that
+    reads a variable runs after it, since everything after it is guarded by ``if not
+    returned`` or ends a loop. Those statements are listed under the key ``EVERY``."""
     out = {}
 
     def assigned(st):
-        if isinstance(st, gast.Assign):
+        if returned is not None and isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
+                and st.targets[0].id == returned and getattr(st.value, "value", None) is True:
+            names = EVERY
+        elif isinstance(st, gast.Assign):
             names = set(target_names(st.targets[0]))
         elif isinstance(st, gast.If):
-            both = [set().union(*[assigned(b) for b in block]) if block else set()
-                    for block in (st.body, st.orelse)]
-            names = both[0] & both[1]
+            both = [_union([assigned(b) for b in block]) for block in (st.body, st.orelse)]
+            names = both[1] if both[0] is EVERY else both[0] if both[1] is EVERY else both[0] & both[1]
         else:
             for field in ("body", "orelse"):
                 for b in getattr(st, field, []) or []:
                     assigned(b)
             names = set()
-        for n in names:
+        for n in [EVERY] if names is EVERY else names:
             out.setdefault(n, []).append(st)
         return names
 
     for st in body:
         assigned(st)
     return out
+
+
+EVERY = "<every name>"  # not an identifier: the key of statements that end the function
+
+
+def _union(sets):
+    """The union of sets of names, where ``EVERY`` absorbs the rest."""
+    if any(s is EVERY for s in sets):
+        return EVERY
+    return set().union(*sets)
 
 
 def _exclusive(a, b):
