@@ -6,6 +6,11 @@ import re
 
 import astor
 import gast
+from astor.source_repr import split_lines
+
+# astor breaks longer lines, and not always where a reader would: at 100 columns the argument
+# check of a function of two or three parameters stays on one line
+MAX_LINE = 100
 
 _COMMENT = "__tapeless_comment_{}__"
 _COMMENT_RE = re.compile(r"^(\s*)__tapeless_comment_(\d+)__\n", re.M)
@@ -67,7 +72,8 @@ def to_source(nodes, comments=None) -> str:
     module = gast.Module(body=list(nodes), type_ignores=[])
     _no_empty_blocks(module)
     tree = gast.gast_to_ast(gast.fix_missing_locations(module))
-    text = astor.to_source(tree, indent_with="    ")
+    text = astor.to_source(tree, indent_with="    ",
+                           pretty_source=lambda source: "".join(split_lines(source, maxline=MAX_LINE)))
     if comments is not None:
         text = comments.render(text)
     return text
