@@ -1,6 +1,7 @@
 """Properties of the generated code: tracebacks, inspect, caching, no mutation."""
 
 import inspect
+import math
 import traceback
 
 import numpy as np
@@ -254,3 +255,31 @@ def test_signs_move_out_of_products_and_sums_exactly(source, expected):
             env = {"a": a, "b": b, "u": a, "v": b}
             want, got = eval(source, env), eval(out, env)
             assert repr(want) == repr(got)
+
+
+
+def math_products(x, y, flag):
+    c = math.exp(y)  # always a Python float
+    k = math.floor(x)  # an int
+    if flag:
+        m = math.sin(x)
+    else:
+        m = round(x)  # an int too
+    return x * y + c * x + m * y + k * y
+
+
+def test_unit_products_fold_only_for_adjoints_and_python_floats():
+    g = tapeless.grad(math_products, wrt=("x", "y"))
+    src = g.source
+    assert "1.0 * c" not in src and "c * 1.0" not in src, src
+    # a parameter (maybe a NumPy value the caller owns) and names that may hold ints keep it
+    for kept in ("1.0 * y", "1.0 * m", "1.0 * k"):
+        assert kept in src, (kept, src)
+    dx, dy = g(1.5, 0.25, False)
+    assert type(dx) is float and type(dy) is float
+    # d/dx: y + c; d/dy: x + c x + m + k, with c = e^y, m = round(1.5) = 2, k = floor(1.5) = 1
+    assert dx == pytest.approx(0.25 + math.exp(0.25), rel=1e-15)
+    assert dy == pytest.approx(1.5 + math.exp(0.25) * 1.5 + 2.0 + 1.0, rel=1e-15)
+    from tapeless.testing import check_grads
+    for flag in (True, False):
+        check_grads(math_products, [1.3, 0.25, flag], wrt=("x", "y"), modes=("rev", "fwd"), order=2)

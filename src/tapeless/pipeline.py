@@ -15,7 +15,7 @@ import gast
 from . import fence, source
 from .analysis.aliases import check_augmented, insert_guards
 from .analysis.activity import active_variables, annotate_defined
-from .analysis.shapes import Shapes, output_params, scalar_variables
+from .analysis.shapes import Shapes, output_params, python_floats, scalar_variables
 from .astutil import assign, call, const, load, names_loaded, names_stored, store, target_names, tuple_
 from .codegen.emit import Comments, to_source
 from .codegen.load import compile_functions
@@ -152,7 +152,8 @@ def simplify_backward(w):
     adjoints = (names_stored(w.bwd) | set(w.seeds)) - primal
     if w.output_params is not None:  # the adjoint of a scalar output checked up front is 1.0
         w.bwd = propagate_constant(w.bwd, w.seeds[0], 1.0, adjoints)
-    w.bwd = fold(w.bwd, adjoints)
+    w.floats = python_floats(w.fwd, w.params)
+    w.bwd = fold(w.bwd, adjoints, w.floats)
     w.bwd = propagate_copies(w.bwd, protected=frozenset(primal))
     w.bwd = dead_code(w.bwd, removable=lambda n: n not in primal)
     w.adjoint_names = adjoints
@@ -167,7 +168,7 @@ def plan(w):
     # dp / t4 ** 2 * t3
     temps = {d for v, d in w.namer.adjoints().items() if v not in w.locals and v not in w.params}
     w.bwd = fold(merge_accumulations(inline_temporaries(w.bwd, temps - w.primal, same_origin=True)),
-                 w.adjoint_names)
+                 w.adjoint_names, w.floats)
     zeros = w.namer.env_name(zeros_like)
     w.bwd = accumulate_in_place(w.bwd, zeros, set(w.params) - names_stored(w.fwd))
 

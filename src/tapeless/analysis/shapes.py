@@ -140,6 +140,21 @@ def _math_rule(op):
         op.kind == "nondiff" and op.name.startswith("math."))
 
 
+def python_floats(stmts, params) -> set:
+    """Names that hold Python floats wherever they are defined in ``stmts``: every store to
+    them assigns the result of a differentiable ``math`` function (which returns a float,
+    never an array the caller owns). Parameters are left out: they may be NumPy values."""
+    stores = Counter(n.id for s in stmts for n in gast.walk(s)
+                     if isinstance(n, gast.Name) and isinstance(n.ctx, gast.Store))
+    math_results = Counter(s.targets[0].id for s in assignments(stmts)
+                           if isinstance(s.targets[0], gast.Name) and _math_result(classify(s.value)))
+    return {n for n, k in math_results.items() if k == stores[n] and n not in params}
+
+
+def _math_result(op):
+    return op.kind == "rule" and getattr(op.key, "__module__", None) == "math"
+
+
 def _elementwise(op):
     if op.kind == "copy":
         return True

@@ -62,14 +62,20 @@ def _pull_negation(node):
 
 
 class Fold(gast.NodeTransformer):
-    def __init__(self, adjoints=None):
+    def __init__(self, adjoints=None, floats=frozenset()):
         self.adjoints = adjoints  # names of adjoints (None: 1.0 * e is not folded)
+        self.floats = floats  # names that surely hold Python floats
 
     def _an_adjoint(self, node):
         """Whether ``node`` surely computes a float made from an adjoint (it reads one); the
         function's own values may be ints, bools or arrays the caller owns."""
         return self.adjoints is not None and not isinstance(node, (gast.Compare, gast.BoolOp)) and any(
             isinstance(n, gast.Name) and n.id in self.adjoints for n in gast.walk(node))
+
+    def _a_float(self, node):
+        """Whether ``1.0 * node`` is ``node``: an adjoint's expression, or a Python float."""
+        return self._an_adjoint(node) or self.adjoints is not None and isinstance(node, gast.Name) and (
+            node.id in self.floats)
 
     def visit_BinOp(self, node):
         self.generic_visit(node)
@@ -84,14 +90,14 @@ class Fold(gast.NodeTransformer):
             return _const(fold(a, b))
         if isinstance(node.op, gast.Pow) and b == 1:
             return node.left
-        # e * 1.0 is e when e is an adjoint: a float (or a new float array). Not for the
-        # function's own values: 1.0 * n makes an int a float and a bool a number, and gives a
-        # new array rather than one the caller owns.
+        # e * 1.0 is e when e is an adjoint: a float (or a new float array), or a Python float.
+        # Not for the function's other values: 1.0 * n makes an int a float and a bool a
+        # number, and gives a new array rather than one the caller owns.
         if isinstance(node.op, gast.Mult) and b == 1 and isinstance(node.right.value if isinstance(
-                node.right, gast.Constant) else None, float) and (self.adjoints is None or self._an_adjoint(node.left)):
+                node.right, gast.Constant) else None, float) and (self.adjoints is None or self._a_float(node.left)):
             return node.left
         if isinstance(node.op, gast.Mult) and a == 1 and isinstance(node.left.value if isinstance(
-                node.left, gast.Constant) else None, float) and self._an_adjoint(node.right):
+                node.left, gast.Constant) else None, float) and self._a_float(node.right):
             return node.right
         return node
 
@@ -117,8 +123,9 @@ class Fold(gast.NodeTransformer):
         return node
 
 
-def fold(stmts, adjoints=None):
+def fold(stmts, adjoints=None, floats=frozenset()):
     """``stmts`` with constants folded. With ``adjoints`` (the names of adjoints), ``1.0 * e``
-    and ``e * 1.0`` become ``e`` where ``e`` reads an adjoint."""
-    folder = Fold(adjoints)
+    and ``e * 1.0`` become ``e`` where ``e`` reads an adjoint or is one of ``floats`` (names
+    that surely hold Python floats)."""
+    folder = Fold(adjoints, floats)
     return [folder.visit(s) for s in stmts]
