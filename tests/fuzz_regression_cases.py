@@ -298,3 +298,15 @@ def math_before_the_early_return(x, y):
     else:
         y = x
     return math.cos(y)
+
+
+# ... and the code after a loop that may return runs only if it did not: here both branches
+# swap x away before the comparison (seed 3123 again, after the first fix)
+def swaps_after_a_loop_that_may_return(x, y):
+    if np.mean(x) > 0.5:
+        for i in range(0):
+            return np.tanh(np.sum(x))
+        x, y = y, x
+    else:
+        x, y = y, x
+    return x if x > 0.5 else 2.0 * x

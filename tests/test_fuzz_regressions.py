@@ -246,3 +246,14 @@ def test_a_math_call_before_the_early_return_still_makes_an_argument_a_scalar():
         tapeless.grad(fc.math_before_the_early_return, wrt=("x", "y"))(0.7, X3)
     for x in (0.3, 0.7):
         check_grads(fc.math_before_the_early_return, [x, 0.2], wrt=("x", "y"), modes=("rev", "fwd"), order=2)
+
+
+@pytest.mark.parametrize("x", [np.array([0.03, 0.03, 0.03]), np.array([0.73, 0.03, 0.93])])
+@pytest.mark.parametrize("y", [0.2, 0.7])
+def test_code_after_a_loop_that_may_return_runs_only_if_it_did_not(x, y):
+    # x is swapped away in both branches: the result is y or 2y, and d/dx is 0
+    for mode in MODES:
+        gx, gy = tapeless.grad(fc.swaps_after_a_loop_that_may_return, wrt=("x", "y"), mode=mode)(x, y)
+        np.testing.assert_array_equal(gx, np.zeros(3))
+        assert gy == (1.0 if y > 0.5 else 2.0)
+    check_grads(fc.swaps_after_a_loop_that_may_return, [x, y], wrt=("x", "y"), modes=("rev", "fwd"))

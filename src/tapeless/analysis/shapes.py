@@ -335,8 +335,10 @@ def _surely_assigning(body, returned=None):
     the flag ``returned`` of an early return (see ``LowerJumps``) counts as assigning every
     name, and so does an ``if`` whose branches each assign a name or return: no statement that
     reads a variable runs after it, since everything after it is guarded by ``if not
-    returned`` or ends a loop. Those statements are listed under the key ``EVERY``."""
+    returned`` or ends a loop. Those statements are listed under the key ``EVERY``; the
+    missing ``else`` of such a guard, ``if not returned: ...``, counts as one of them."""
     out = {}
+    guards = {s.targets[0].id for s in assignments(body) if returned is not None and _negates(s.value, returned)}
 
     def assigned(st):
         if returned is not None and isinstance(st, gast.Assign) and isinstance(st.targets[0], gast.Name) \
@@ -346,6 +348,8 @@ def _surely_assigning(body, returned=None):
             names = set(target_names(st.targets[0]))
         elif isinstance(st, gast.If):
             both = [_union([assigned(b) for b in block]) for block in (st.body, st.orelse)]
+            if isinstance(st.test, gast.Name) and st.test.id in guards:
+                both[1] = EVERY
             names = both[1] if both[0] is EVERY else both[0] if both[1] is EVERY else both[0] & both[1]
         else:
             for field in ("body", "orelse"):
@@ -362,6 +366,12 @@ def _surely_assigning(body, returned=None):
 
 
 EVERY = "<every name>"  # not an identifier: the key of statements that end the function
+
+
+def _negates(value, name):
+    """``value`` is ``not name``."""
+    return (isinstance(value, gast.UnaryOp) and isinstance(value.op, gast.Not)
+            and isinstance(value.operand, gast.Name) and value.operand.id == name)
 
 
 def _union(sets):
