@@ -310,3 +310,12 @@ def swaps_after_a_loop_that_may_return(x, y):
     else:
         x, y = y, x
     return x if x > 0.5 else 2.0 * x
+
+
+# AZ: the gradient is converted to its argument's type at the end, reading the argument; when
+# the function rebinds it and the backward sweep had no other reason to restore it, the
+# conversion read the new value: a 0-d array got an np.float64 gradient, a float32 array a
+# float64 one (found by the fuzzer's new run with NumPy scalars and 0-d arrays)
+def rebinds_its_argument(x):
+    x = np.tanh(x) + np.zeros(np.shape(x))
+    return np.sum(x)

@@ -257,3 +257,12 @@ def test_code_after_a_loop_that_may_return_runs_only_if_it_did_not(x, y):
         np.testing.assert_array_equal(gx, np.zeros(3))
         assert gy == (1.0 if y > 0.5 else 2.0)
     check_grads(fc.swaps_after_a_loop_that_may_return, [x, y], wrt=("x", "y"), modes=("rev", "fwd"))
+
+
+@pytest.mark.parametrize("x", [np.array(0.3), np.float64(0.3), np.float32(0.3), np.array([0.1, -0.2], dtype=np.float32)])
+def test_a_rebound_argument_still_gives_its_gradient_its_type(x):
+    for mode in MODES:
+        dx = tapeless.grad(fc.rebinds_its_argument, mode=mode)(x)
+        assert type(dx) is type(x) and np.shape(dx) == np.shape(x) and dx.dtype == x.dtype, (mode, repr(dx))
+        np.testing.assert_allclose(dx, 1.0 - np.tanh(np.float64(x)) ** 2, rtol=1e-6 if x.dtype == np.float32 else 1e-15)
+    check_grads(fc.rebinds_its_argument, [np.array([0.1, -0.2])], modes=("rev", "fwd"), order=2)

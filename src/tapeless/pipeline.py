@@ -23,7 +23,7 @@ from .errors import NonDifferentiable
 from .passes.desugar import Desugar, LowerJumps, check_iterators
 from .passes.normalize import Normalize
 from .passes.resolve import local_names, resolve
-from .runtime import make_seed, unshared, zeros_like
+from .runtime import like_argument, make_seed, unshared, zeros_like
 from .simplify.inplace import accumulate_in_place
 from .simplify import (dead_code, fold, inline_temporaries, live_in, merge_accumulations, propagate_constant,
                        propagate_copies)
@@ -160,6 +160,11 @@ def simplify_backward(w):
 
 
 def plan(w):
+    if w.role == "top":
+        # each gradient ends in its argument's type: ``like_argument(dx, x)`` reads the
+        # argument, so the backward sweep must restore it if the function rebinds it
+        w.recast = w.namer.fresh("recast")
+        w.bwd = w.bwd[:-1] + _recast(w, w.recast, w.bwd[-1]) + w.bwd[-1:]
     w.fwd, w.bwd, _ = plan_saves(w, w.fwd, w.bwd, w.primal)
     w.fwd = [assign(v, const(None)) for v in sorted(w.start_as_none - set(w.params))] + w.fwd
     w.bwd = merge_accumulations(propagate_copies(dead_code(w.bwd), protected=frozenset(w.primal)))
@@ -170,7 +175,7 @@ def plan(w):
     w.bwd = fold(merge_accumulations(inline_temporaries(w.bwd, temps - w.primal, same_origin=True)),
                  w.adjoint_names, w.floats)
     zeros = w.namer.env_name(zeros_like)
-    w.bwd = accumulate_in_place(w.bwd, zeros, set(w.params) - names_stored(w.fwd))
+    w.bwd = accumulate_in_place(w.bwd, zeros, set(w.params) - names_stored(w.fwd), w.namer.env_name(like_argument))
 
 
 def simplify_forward(w):
@@ -197,7 +202,7 @@ def assemble(w):
         # shape follows from the arguments' (then they were checked for it)
         checker = w.namer.bind("check_args", seed_fn.check_args)
         # check_args says whether a gradient may come out in another type than its argument's
-        recast = w.namer.fresh("recast")
+        recast = w.recast
         check_call = call(checker, *[load(p) for p in checked])
         if all(p in w.scalars or p in (shaping or ()) for p in checked):
             # every checked argument must be a number: Python floats pass without a call
@@ -205,7 +210,6 @@ def assemble(w):
             test = _any([_compare(call(type_, load(p)), gast.IsNot(), load(float_)) for p in checked])
             check_call = gast.BoolOp(op=gast.And(), values=[test, check_call])
         start = [assign(recast, check_call)]
-        bwd = bwd[:-1] + _recast(w, recast, bwd[-1]) + bwd[-1:]
         if shaping is None:
             check = call(w.namer.bind("seed", seed_fn), load(value))
         else:
@@ -301,8 +305,6 @@ def run(w):
 def _recast(w, flag, ret):
     """``if flag: dx = like_argument(dx, x)`` for each gradient the return statement ``ret``
     returns; one returned as an expression, a value of the function, or twice, is named first."""
-    from .runtime import like_argument
-
     like = w.namer.bind("like_argument", like_argument)
     values = list(ret.value.elts) if isinstance(ret.value, gast.Tuple) else [ret.value]
     named, cast, seen = [], [], set()

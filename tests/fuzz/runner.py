@@ -202,9 +202,62 @@ def _run(cx, mod, imod, rtol, atol):
                 return Outcome("bug", f"{mode} value_and_grad gradient",
                                cx.report(f"BUG: value_and_grad(mode={mode!r})'s gradient differs from grad",
                                          f"grad: {result!r}\nvalue_and_grad: {result2!r}"))
+    # 5. the same floats as NumPy scalars and as 0-d arrays: the same gradients, in the
+    # arguments' types, and the arguments untouched
+    for kind, convert in _KINDS:
+        outcome = _same_for(kind, convert, cx, mod, grads, results, grad_source)
+        if outcome is not None:
+            return outcome
     if ORDER2:
         return _second_order(cx, mod, grad_source)
     return Outcome("ok")
+
+
+_KINDS = (("np.float64", np.float64), ("0-d array", np.array))
+
+
+def _same_for(kind, convert, cx, mod, grads, results, grad_source):
+    """Run both gradients with every Python float argument converted to ``kind``; an Outcome
+    for a bug, or None."""
+    args = [convert(a) if type(a) is float else a for a in cx.args]
+    if all(a is b for a, b in zip(args, cx.args)):
+        return None
+    names = cx.r.wrt_names
+    params = [p for p, _ in cx.r.params]
+    before = _copy(args)
+    try:  # a program may update a 0-d array in place (x = y; x += x): then it is not the same program
+        with np.errstate(all="ignore"):
+            mod.f(*args)
+    except Exception:
+        return None
+    if any(isinstance(a, np.ndarray) and not np.array_equal(a, b) for a, b in zip(args, before)):
+        return None
+    for mode, g in grads.items():
+        before = _copy(args)
+        try:
+            with np.errstate(all="ignore"):
+                got = g(*args)
+        except Exception as exc:
+            kind_exc = type(exc).__name__
+            return Outcome("bug", f"{mode} with {kind} arguments: {kind_exc}",
+                           cx.report(f"BUG: the {mode} gradient raised {kind_exc} with {kind} arguments "
+                                     "where Python floats worked", _tb(exc), grad_source))
+        got = got if isinstance(cx.r.wrt, tuple) else (got,)
+        for name, want, have in zip(names, results, got):
+            arg = args[params.index(name)]
+            same_type = (type(have) is np.ndarray and have.ndim == 0 and have.dtype == np.float64
+                         if isinstance(arg, np.ndarray) and arg.ndim == 0 else
+                         type(have) is type(arg) if isinstance(arg, np.generic) else True)
+            if not same_type or not np.allclose(have, want, rtol=1e-12, atol=1e-12):
+                return Outcome("bug", f"{mode} with {kind} arguments: {'type' if not same_type else 'value'}",
+                               cx.report(f"BUG: with {kind} arguments the {mode} gradient of {name} differs",
+                                         f"Python floats: {want!r}\n{kind}: {have!r} ({type(have).__name__})",
+                                         grad_source))
+        for a, b in zip(args, before):
+            if isinstance(a, np.ndarray) and not np.array_equal(a, b):
+                return Outcome("bug", f"{mode} modifies a {kind} argument",
+                               cx.report(f"BUG: the {mode} gradient modifies a {kind} argument", "", grad_source))
+    return None
 
 
 def _second_order(cx, mod, grad_source):

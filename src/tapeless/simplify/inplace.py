@@ -8,8 +8,9 @@ refers to, ``dW += e`` computes the same values into the same buffer:
 - every assignment to ``dW`` is ``dW = zeros_like(W)`` or ``dW = dW + e`` (with ``e`` not
   reading ``dW``), and ``W`` is a parameter that the function never reassigns, so every
   contribution has ``W``'s shape;
-- ``dW`` is read only by its own accumulations and by the final ``return``, so no other name
-  can see the buffer change.
+- ``dW`` is read only by its own accumulations, by the final ``return`` and by the
+  conversion to its argument's type just before (``dW = like_argument(dW, W)``, which comes
+  after every accumulation), so no other name can see the buffer change.
 
 For a Python float ``dW`` (a float parameter), ``dW += e`` makes a new float, as before.
 """
@@ -28,31 +29,36 @@ def _is_accumulation(s, name):
             and not any(isinstance(n, gast.Name) and n.id == name for n in iter_nodes(s.value.right)))
 
 
-def _owned(stmts, zeros_name, params):
+def _calls(v, func_name):
+    return isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and v.func.id == func_name
+
+
+def _owned(stmts, zeros_name, params, like_name=None):
     """Adjoint names that only ever hold a fresh zero array plus contributions."""
     candidates = {}
     for s in walk_stmts(stmts):
         if not isinstance(s, gast.Assign) or not isinstance(s.targets[0], gast.Name):
             continue
         v = s.value
-        if (isinstance(v, gast.Call) and isinstance(v.func, gast.Name) and v.func.id == zeros_name
-                and len(v.args) == 1 and isinstance(v.args[0], gast.Name) and v.args[0].id in params):
+        if _calls(v, zeros_name) and len(v.args) == 1 and isinstance(v.args[0], gast.Name) and v.args[0].id in params:
             candidates[s.targets[0].id] = True
     owned = set()
     for name in candidates:
-        accumulations, ok = [], True
+        accumulations, converted, ok = [], set(), True
         for s in walk_stmts(stmts):
             if isinstance(s, gast.Assign) and name in target_names(s.targets[0]):
                 if _is_accumulation(s, name):
                     accumulations.append(s)
-                elif not (isinstance(s.targets[0], gast.Name) and isinstance(s.value, gast.Call)
-                          and isinstance(s.value.func, gast.Name) and s.value.func.id == zeros_name):
+                elif like_name is not None and _calls(s.value, like_name) and isinstance(
+                        s.targets[0], gast.Name) and isinstance(s.value.args[0], gast.Name) and s.value.args[0].id == name:
+                    converted.add(id(s.value.args[0]))
+                elif not (isinstance(s.targets[0], gast.Name) and _calls(s.value, zeros_name)):
                     ok = False
             elif isinstance(s, gast.For) and name in target_names(s.target):
                 ok = False
         if not ok or not accumulations:
             continue
-        allowed = {id(s.value.left) for s in accumulations}
+        allowed = {id(s.value.left) for s in accumulations} | converted
         for s in walk_stmts(stmts):
             if isinstance(s, gast.Return):
                 value = s.value
@@ -79,11 +85,12 @@ class _InPlace(gast.NodeTransformer):
         return node
 
 
-def accumulate_in_place(stmts, zeros_name, params):
-    """``stmts`` with ``d = d + e`` written ``d += e`` for the adjoints the gradient owns."""
+def accumulate_in_place(stmts, zeros_name, params, like_name=None):
+    """``stmts`` with ``d = d + e`` written ``d += e`` for the adjoints the gradient owns.
+    ``like_name`` is the name of the final conversion ``d = like_argument(d, x)``, if any."""
     if zeros_name is None:
         return stmts
-    owned = _owned(stmts, zeros_name, params)
+    owned = _owned(stmts, zeros_name, params, like_name)
     if not owned:
         return stmts
     transformer = _InPlace(owned)
