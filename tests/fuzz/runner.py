@@ -217,7 +217,7 @@ def _run(cx, mod, imod, rtol, atol):
     return Outcome("ok")
 
 
-_KINDS = (("np.float64", np.float64), ("0-d array", np.array))
+_KINDS = (("np.float64", np.float64), ("0-d array", np.array), ("float32", np.float32))
 
 
 def _fresh(cx, grads, grad_source):
@@ -249,7 +249,8 @@ def _fresh(cx, grads, grad_source):
 def _same_for(kind, convert, cx, mod, grads, results, grad_source):
     """Run both gradients with every Python float argument converted to ``kind``; an Outcome
     for a bug, or None."""
-    args = [convert(a) if type(a) is float else a for a in cx.args]
+    single = convert is np.float32  # float32 everywhere: check types; values differ by rounding
+    args = [convert(a) if type(a) is float or single and isinstance(a, np.ndarray) else a for a in cx.args]
     if all(a is b for a, b in zip(args, cx.args)):
         return None
     names = cx.r.wrt_names
@@ -277,10 +278,11 @@ def _same_for(kind, convert, cx, mod, grads, results, grad_source):
         got = got if isinstance(cx.r.wrt, tuple) else (got,)
         for name, want, have in zip(names, results, got):
             arg = args[params.index(name)]
-            same_type = (type(have) is np.ndarray and have.ndim == 0 and have.dtype == np.float64
-                         if isinstance(arg, np.ndarray) and arg.ndim == 0 else
-                         type(have) is type(arg) if isinstance(arg, np.generic) else True)
-            if not same_type or not np.allclose(have, want, rtol=1e-12, atol=1e-12):
+            if isinstance(arg, np.ndarray):
+                same_type = type(have) is np.ndarray and have.shape == arg.shape and have.dtype == arg.dtype
+            else:
+                same_type = type(have) is type(arg)
+            if not same_type or not single and not np.allclose(have, want, rtol=1e-12, atol=1e-12):
                 return Outcome("bug", f"{mode} with {kind} arguments: {'type' if not same_type else 'value'}",
                                cx.report(f"BUG: with {kind} arguments the {mode} gradient of {name} differs",
                                          f"Python floats: {want!r}\n{kind}: {have!r} ({type(have).__name__})",
