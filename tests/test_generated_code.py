@@ -283,3 +283,24 @@ def test_unit_products_fold_only_for_adjoints_and_python_floats():
     from tapeless.testing import check_grads
     for flag in (True, False):
         check_grads(math_products, [1.3, 0.25, flag], wrt=("x", "y"), modes=("rev", "fwd"), order=2)
+
+
+def penalised(w, x, decay):
+    fit = np.mean(np.sum((x @ w) ** 2, axis=0))
+    return fit + decay * (np.sum(w ** 2) + np.sum(np.abs(w)))
+
+
+def test_full_reductions_and_output_shaping_arguments_need_no_unbroadcast():
+    # np.mean(...) and np.sum(w ** 2) are 0-d, and decay shapes the output, so check_args
+    # makes it 0-d before the function runs: the adjoints of the last line are plain products
+    g = tapeless.grad(penalised, wrt=("w", "decay"))
+    last = g.source.split("# return")[1].split("#")[0]
+    assert "unbroadcast" not in last, g.source
+    rng = np.random.default_rng(3)
+    w, x = rng.standard_normal(3), rng.standard_normal((4, 3))
+    from tapeless.testing import check_grads
+    for decay in (0.1, np.float64(0.1), np.array(0.1)):
+        check_grads(penalised, [w, x, decay], wrt=("w", "decay"), modes=("rev", "fwd"), order=2)
+    # an array decay makes the output an array: refused up front, with the output's shape
+    with pytest.raises(tapeless.OutputError, match=r"returns an array of shape \(2,\) \(the shape of 'decay'\)"):
+        g(w, x, np.array([0.1, 0.2]))

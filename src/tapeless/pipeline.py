@@ -112,10 +112,13 @@ def analyse(w):
     annotate_defined(w.params, w.body)
     w.active = active_variables(w.body, w.wrt)
     w.scalars = scalar_variables(w.params, w.body, checked=w.role != "helper", returned=w.returned)
-    w.shapes = Shapes(w.params, w.body, w.scalars)
+    w.used_as_scalars = w.scalars  # check_args names these as used in conditions or math functions
     # when the output's shape follows from parameters' shapes, the check that it is a scalar
     # is made on those arguments before the function runs, and the output need not be computed
     w.output_params = output_params(w.params, w.body, w.result, w.scalars) if w.role == "top" else None
+    if w.output_params:  # so those arguments are 0-d too, and what is computed from them alone
+        w.scalars = scalar_variables(w.params, w.body, returned=w.returned, known=w.output_params)
+    w.shapes = Shapes(w.params, w.body, w.scalars)
     guarded = check_augmented(w.fs, w.augmented, w.body, w.scalars, w.locals)
     if guarded:
         w.body = insert_guards(w.fs, w.body, guarded, lambda: w.namer.bind("unshared", unshared))
@@ -196,7 +199,7 @@ def assemble(w):
         # besides the differentiated arguments: those that shape the output, and those the
         # code treats as scalars (it relies on them being 0-d, which NumPy does not enforce)
         checked = w.wrt + [p for p in w.params if p not in w.wrt and (p in (shaping or ()) or p in w.scalars)]
-        seed_fn = make_seed(tuple(checked), frozenset(checked) & w.scalars, wrt=len(w.wrt), output_shape=shaping)
+        seed_fn = make_seed(tuple(checked), frozenset(checked) & w.used_as_scalars, wrt=len(w.wrt), output_shape=shaping)
         value = w.result.id
         # the arguments are checked before the function runs; the output after, unless its
         # shape follows from the arguments' (then they were checked for it)

@@ -165,7 +165,7 @@ def _elementwise(op):
         _ufunc(key, len(op.args)))
 
 
-def scalar_variables(params, body, checked=True, returned=None) -> set:
+def scalar_variables(params, body, checked=True, returned=None, known=()) -> set:
     """Names that surely hold scalars (0-d values) when the function runs and the gradient's
     argument check (``check_args``) has passed.
 
@@ -178,7 +178,8 @@ def scalar_variables(params, body, checked=True, returned=None) -> set:
     point, so loop-carried floats count). A name is a scalar when every one of its
     definitions (a parameter's binding included) is. Without ``checked`` (a helper's
     parameters, which no ``check_args`` sees) evidence proves no parameter. ``returned`` names
-    the flag of early returns, if any: no evidence reaches back across a return.
+    the flag of early returns, if any: no evidence reaches back across a return. ``known``
+    names parameters checked to be 0-d for another reason (they shape the output).
     """
     stmts = list(assignments(body))
     ops = [classify(s.value) for s in stmts]
@@ -234,7 +235,7 @@ def scalar_variables(params, body, checked=True, returned=None) -> set:
         return out
 
     # backwards: the definitions that must give scalars
-    proven = set()  # ids of definitions (statements; a parameter's binding is the name)
+    proven = set(known)  # ids of definitions (statements; a parameter's binding is the name)
     evidence = []
     for s, op in zip(stmts, ops):
         if op.kind == "rule" and _math_rule(op):
@@ -404,6 +405,8 @@ def _scalar_result(op, scalar):
         return isinstance(v, (int, float)) and not isinstance(v, bool)
     if op.kind in ("rule", "nondiff") and (_math_rule(op) or op.name in _SCALAR_RESULT):
         return True
+    if _full_reduction(op):  # np.sum(x), x.mean(): 0-d whatever x is
+        return True
     if _elementwise(op):
         return all(_is_const(a) or isinstance(a, gast.Name) and a.id in scalar for a in op.args)
     return False
@@ -462,6 +465,11 @@ _FULL_REDUCTIONS = {np.sum, np.mean, np.prod, np.max, np.min, np.amax, np.amin, 
 _FULL_REDUCTION_METHODS = {("method", m) for m in ("sum", "mean", "prod", "max", "min", "var", "std")}
 
 
+def _full_reduction(op):
+    return op.kind == "rule" and not op.keywords and len(op.args) == 1 and (
+        op.key in _FULL_REDUCTIONS or op.key in _FULL_REDUCTION_METHODS)
+
+
 def output_params(params, body, result, scalars=frozenset()):
     """The parameters whose shapes, broadcast together, surely give the shape of ``result``
     (a name): ``x ** 2 + 3 * x`` has the shape of ``x``; ``np.sum(...)``, a ``math`` function or
@@ -505,8 +513,6 @@ def output_params(params, body, result, scalars=frozenset()):
             return frozenset() if _scalar_result(op, ()) and op.name != "bool" else None
         if op.kind != "rule" or op.keywords:
             return None
-        if len(op.args) == 1 and (op.key in _FULL_REDUCTIONS or op.key in _FULL_REDUCTION_METHODS):
-            return frozenset()
         if _elementwise(op):
             parts = [of_atom(a) for a in op.args]
             return None if any(p is None for p in parts) else frozenset().union(*parts)
