@@ -174,7 +174,8 @@ def scalar_variables(params, body, checked=True, returned=None, known=()) -> set
     is why the parameters proven so are checked to be 0-d when the gradient runs), through
     elementwise operations (broadcasting never shrinks a shape), to the parameters whose
     binding can reach that use; and forwards from those parameters, number constants, ``math``
-    results, ``len``/``int``/``float`` and elementwise operations on scalars (a greatest fixed
+    results, full reductions (``np.sum(x)``), ``len``/``int``/``float`` and elementwise
+    operations on scalars (a greatest fixed
     point, so loop-carried floats count). A name is a scalar when every one of its
     definitions (a parameter's binding included) is. Without ``checked`` (a helper's
     parameters, which no ``check_args`` sees) evidence proves no parameter. ``returned`` names
