@@ -23,7 +23,7 @@ def weights(shape):   # fixed, asymmetric weights for a result of this shape
     return np.random.default_rng(int(np.prod(shape)) + len(shape)).normal(size=shape)
 
 
-G = {s: weights(s) for s in [(), (2,), (3,), (4,), (3, 2), (5, 2), (5, 3), (5, 3, 2), (3, 4)]}
+G = {s: weights(s) for s in [(), (2,), (3,), (4,), (5,), (3, 2), (3, 3), (5, 2), (5, 3), (5, 3, 2), (5, 3, 3), (3, 4)]}
 
 
 def f_dot(a, b):
@@ -67,6 +67,22 @@ def f_norm_fro_axes(x): return np.linalg.norm(x, ord="fro", axis=(0, 1))
 def f_norm_of_expression(x): return np.linalg.norm(x * G[(3, 4)] + 1.0) ** 2
 
 
+
+SPD = np.eye(3) * 3.0 + 0.1 * rng.normal(size=(3, 3))        # well-conditioned, not symmetric
+SPD5 = np.eye(3) * 3.0 + 0.1 * rng.normal(size=(5, 3, 3))    # a stack of five
+M32 = rng.normal(size=(3, 2))
+M532 = rng.normal(size=(5, 3, 2))
+def f_inv(a): return np.sum(np.linalg.inv(a) * G[(3, 3)])
+def f_inv_stack(a): return np.sum(np.linalg.inv(a) * G[(5, 3, 3)])
+def f_det(a): return np.linalg.det(a)
+def f_det_stack(a): return np.sum(np.linalg.det(a) * G[(5,)])
+def f_det_of_expression(a): return np.log(np.linalg.det(a @ a.T))
+def f_solve_vector(a, b): return np.sum(np.linalg.solve(a, b) * G[(3,)])
+def f_solve_matrix(a, b): return np.sum(np.linalg.solve(a, b) * G[(3, 2)])
+def f_solve_stack_vector(a, b): return np.sum(np.linalg.solve(a, b) * G[(5, 3)])   # b: one vector
+def f_solve_broadcast(a, b): return np.sum(np.linalg.solve(a, b) * G[(5, 3, 2)])   # a: one matrix
+
+
 def case(key, f, *args, wrt=(0, 1), marks=()):
     shapes = "@".join("x".join(map(str, np.shape(a))) or "s" for a in args)
     return pytest.param(key, f, args, wrt, id=f"{registry.display_name(key)}-{f.__name__}-{shapes}-wrt{wrt}",
@@ -74,6 +90,15 @@ def case(key, f, *args, wrt=(0, 1), marks=()):
 
 
 CASES = [
+    case(np.linalg.inv, f_inv, SPD, wrt=0),
+    case(np.linalg.inv, f_inv_stack, SPD5, wrt=0),
+    case(np.linalg.det, f_det, SPD, wrt=0),
+    case(np.linalg.det, f_det_stack, SPD5, wrt=0),
+    case(np.linalg.det, f_det_of_expression, A, wrt=0),
+    case(np.linalg.solve, f_solve_vector, SPD, v3),
+    case(np.linalg.solve, f_solve_matrix, SPD, M32),
+    case(np.linalg.solve, f_solve_stack_vector, SPD5, v3),
+    case(np.linalg.solve, f_solve_broadcast, SPD, M532),
     case(np.outer, f_outer, v3, v4),
     case(np.trace, f_trace, A, wrt=0),
     case(("method", "trace"), f_trace_method, A, wrt=0),

@@ -61,11 +61,20 @@ def f_poly_loop(x):
 def f_scalar_ops(x, y): return (x * y - x / y + x ** 2.5 - y % 0.7 + -x) / (y + 1.0)
 
 
+
+def f_builtin_pow(x): return np.sum(pow(x * x + 1.0, 1.5) * W)
+def f_builtin_pow_both(x, y): return np.sum(pow(x * x + 1.0, y) * W)
+def f_builtin_pow_scalars(x, y): return pow(x, 3) + pow(2.0, y) + pow(x, y)
+
+
 def case(key, f, *args, wrt=0):
     return pytest.param(key, f, args, wrt, id=f"{registry.display_name(key)}-{f.__name__}")
 
 
 CASES = [
+    case(pow, f_builtin_pow, X),
+    case(pow, f_builtin_pow_both, X, Y, wrt=(0, 1)),
+    case(pow, f_builtin_pow_scalars, 1.3, 0.6, wrt=(0, 1)),
     case(("op", "Add"), f_add, X, Y, wrt=(0, 1)),
     case(("op", "Add"), f_add, C, R, wrt=(0, 1)),        # (3,1) + (4,)
     case(("op", "Add"), f_add, X, R, wrt=(0, 1)),        # wrt the smaller operand

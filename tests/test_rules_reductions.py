@@ -75,11 +75,26 @@ def f_max_axis_neg(x): return np.sum(np.max(x, -1) * W1)
 def f_min_axes_keep(x): return np.sum(np.min(x, axis=(0, 1), keepdims=True) * 3.0)
 
 
+
+def f_diff(x): return np.sum(np.diff(x) * W[:, :3])
+def f_diff_n2_axis0(x): return np.sum(np.diff(x, 2, axis=0) * W[:1])
+def f_diff_kw(x): return np.sum(np.diff(x, n=2) ** 2)
+def f_builtin_sum_vector(x): return sum(x[0] ** 2)
+def f_builtin_sum_rows(x): return np.sum(sum(x * W) * W[0])
+def f_builtin_sum_start(x, s): return sum(np.sin(x[1]), s ** 2)
+
+
 def case(key, f, *args, wrt=0, marks=()):
     return pytest.param(key, f, args, wrt, id=f"{registry.display_name(key)}-{f.__name__}", marks=marks)
 
 
 CASES = [
+    case(np.diff, f_diff, X),
+    case(np.diff, f_diff_n2_axis0, X),
+    case(np.diff, f_diff_kw, X),
+    case(sum, f_builtin_sum_vector, X),
+    case(sum, f_builtin_sum_rows, X),
+    case(sum, f_builtin_sum_start, X, 0.7, wrt=(0, 1)),
     case(np.var, f_var, X),
     case(("method", "var"), f_var_method, X),
     case(np.std, f_std, X),

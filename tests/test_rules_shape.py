@@ -115,12 +115,44 @@ def i_argsort_named(x):
 def i_argsort_inline(x): return np.sum(x[np.argsort(x)] * W6)
 
 
+
+# --- joining, reordering and repeating ----------------------------------------------------
+def f_vstack_rows(x, y): return np.sum(np.vstack([x, y * 2.0]) * np.arange(12.0).reshape(2, 6))
+def f_vstack_matrices(x): return np.sum(np.vstack([x, np.sin(x)]) * np.arange(24.0).reshape(6, 4))
+def f_hstack_vectors(x, y): return np.sum(np.hstack([x, y ** 2]) * np.arange(12.0))
+def f_hstack_matrices(x): return np.sum(np.hstack([x, x[:, :2] * 3.0]) * np.arange(18.0).reshape(3, 6))
+def f_swapaxes(x): return np.sum(np.swapaxes(x, 0, 2) * np.arange(24.0).reshape(4, 3, 2))
+def f_swapaxes_method(x): return np.sum(x.swapaxes(-1, -2) * W43)
+def f_flip(x): return np.sum(np.flip(x) * W)
+def f_flip_axis(x): return np.sum(np.flip(x, axis=0) * W)
+def f_roll(x): return np.sum(np.roll(x, 2) * W6)
+def f_roll_flat(x): return np.sum(np.roll(x, -5) * W)
+def f_roll_axes(x): return np.sum(np.roll(x, (1, -1), axis=(0, 1)) * W)
+def f_tile(x): return np.sum(np.tile(x, 2) * W12)
+def f_tile_more_reps(x): return np.sum(np.tile(x, (2, 1, 3)) * np.arange(72.0).reshape(2, 3, 12) / 10.0)
+def f_tile_fewer_reps(x): return np.sum(np.tile(x, 2) * np.arange(24.0).reshape(3, 8))
+
+
 def case(key, f, *args, wrt=0, marks=()):
     return pytest.param(key, f, args, wrt, id=f"{registry.display_name(key)}-{f.__name__}", marks=marks)
 
 
 # "regression": the case failed before commit 4324aa0 (wrong gradient, crash or refusal).
 CASES = [
+    case(np.vstack, f_vstack_rows, V, W6, wrt=(0, 1)),
+    case(np.vstack, f_vstack_matrices, X),
+    case(np.hstack, f_hstack_vectors, V, W6, wrt=(0, 1)),
+    case(np.hstack, f_hstack_matrices, X),
+    case(np.swapaxes, f_swapaxes, T),
+    case(("method", "swapaxes"), f_swapaxes_method, X),
+    case(np.flip, f_flip, X),
+    case(np.flip, f_flip_axis, X),
+    case(np.roll, f_roll, V),
+    case(np.roll, f_roll_flat, X),
+    case(np.roll, f_roll_axes, X),
+    case(np.tile, f_tile, V),
+    case(np.tile, f_tile_more_reps, X),
+    case(np.tile, f_tile_fewer_reps, X),
     case(np.array, f_array_of_values, 0.7, -0.3, wrt=(0, 1)),
     case(np.array, f_array_of_rows, X),
     case(np.concatenate, f_concatenate, X, X[:2] + 1.0, wrt=(0, 1)),

@@ -130,3 +130,26 @@ def test_vjp_of_a_tuple_output_can_be_called_twice():
     np.testing.assert_allclose(d2, s + x * expected, rtol=1e-12)  # d/dx (s x) = s + x s'
     with pytest.raises(tapeless.ArgumentError, match="pass a tuple of 2 cotangents"):
         vjp_fn((np.ones(2),))
+
+
+def test_rule_template_that_shadows_the_helper_it_calls_is_a_clear_error(tmp_path):
+    # a template named like the helper it imports replaces that helper in its module: it
+    # would read itself (found while writing np.linalg.solve's forward rule)
+    import importlib.util
+    path = tmp_path / "shadowing_rule.py"
+    path.write_text(
+        "import tapeless\n\n\n"
+        "def triple(v):\n    return 3.0 * v\n\n\n"
+        "def triple_tangent(d):\n    return 3.0 * d\n\n\n"
+        "@tapeless.forward_rule(triple)\n"
+        "def triple_tangent(ans, v):\n    dans = triple_tangent(dv)\n\n\n"
+        "def uses(v):\n    return triple(v) * v\n")
+    spec = importlib.util.spec_from_file_location("shadowing_rule", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    try:
+        with pytest.raises(tapeless.RuleError, match="calls triple_tangent, which is the template itself"):
+            tapeless.grad(mod.uses, mode="forward")
+    finally:
+        from tapeless.rules import registry
+        registry._FORWARD.pop(mod.triple)

@@ -194,6 +194,78 @@ def stack_adjoint(g, arrays, axis=0):
     return tuple(_like(piece, a) for piece, a in zip(np.moveaxis(g, axis, 0), arrays))
 
 
+def vstack_adjoint(g, arrays):
+    """Adjoints of the arrays of ``np.vstack(arrays)``: ``g`` cut back into rows, each in its
+    array's shape (a 1-D array or a number was one row)."""
+    pieces = concatenate_adjoint(g, [np.atleast_2d(a) for a in arrays], 0)
+    return tuple(_like(np.reshape(piece, np.shape(a)), a) for piece, a in zip(pieces, arrays))
+
+
+def hstack_adjoint(g, arrays):
+    """Adjoints of the arrays of ``np.hstack(arrays)``: ``g`` cut back along the axis it joined
+    (the first for 1-D arrays and numbers, else the second)."""
+    parts = [np.atleast_1d(a) for a in arrays]
+    pieces = concatenate_adjoint(g, parts, 0 if parts[0].ndim == 1 else 1)
+    return tuple(_like(np.reshape(piece, np.shape(a)), a) for piece, a in zip(pieces, arrays))
+
+
+def tile_adjoint(g, a, reps):
+    """Adjoint of ``np.tile(a, reps)``: the tiles of ``g`` summed, in ``a``'s shape."""
+    reps = tuple(reps) if np.iterable(reps) else (reps,)
+    shape = np.shape(a)
+    d = max(len(reps), len(shape))
+    shape_full, reps_full = (1,) * (d - len(shape)) + shape, (1,) * (d - len(reps)) + reps
+    tiles = np.reshape(g, [n for pair in zip(reps_full, shape_full) for n in pair])
+    return _like(np.reshape(tiles.sum(axis=tuple(range(0, 2 * d, 2))), shape), a)
+
+
+def diff_adjoint(g, n=1, axis=-1):
+    """Adjoint of ``np.diff(a, n, axis)``: each difference ``a[i + 1] - a[i]`` sends its adjoint
+    to ``a[i + 1]`` and its negative to ``a[i]``; ``n`` times."""
+    for _ in range(n):
+        zero = np.zeros_like(np.take(g, [0], axis=axis))
+        g = np.concatenate([zero, g], axis) - np.concatenate([g, zero], axis)
+    return g
+
+
+def _solve(a, b, vector):
+    """``np.linalg.solve`` with ``b`` a vector (a stack of vectors) when ``vector``, else a
+    matrix (a stack of matrices)."""
+    if vector:
+        return np.linalg.solve(a, b[..., None])[..., 0]
+    return np.linalg.solve(a, b)
+
+
+def solve_rhs_adjoint(g, a, b):
+    """The adjoint of ``b`` in ``x = np.linalg.solve(a, b)``: ``solve(a^T, g)``."""
+    return _solve(np.swapaxes(a, -1, -2), g, np.ndim(b) == 1)
+
+
+def solve_outer(u, x, b):
+    """``-u x^T``: an outer product for each vector ``x`` when ``b`` is a vector."""
+    if np.ndim(b) == 1:
+        return -(u[..., :, None] * x[..., None, :])
+    return -(u @ np.swapaxes(x, -1, -2))
+
+
+def solve_lhs_adjoint(g, a, b, x):
+    """The adjoint of ``a`` in ``x = np.linalg.solve(a, b)``: ``-db x^T``."""
+    return solve_outer(solve_rhs_adjoint(g, a, b), x, b)
+
+
+def solve_lhs_tangent(a, da, b, x):
+    """The part of the tangent of ``x = np.linalg.solve(a, b)`` that comes from ``a``'s:
+    ``-solve(a, da x)``."""
+    vector = np.ndim(b) == 1
+    return -_solve(a, (da @ x[..., None])[..., 0] if vector else da @ x, vector)
+
+
+def solve_rhs_tangent(a, db, b):
+    """The part of the tangent of ``x = np.linalg.solve(a, b)`` that comes from ``b``'s:
+    ``solve(a, db)``."""
+    return _solve(a, db, np.ndim(b) == 1)
+
+
 def array_adjoint(g, a):
     """Adjoint of ``np.array(a)``: ``g`` itself, or its slices when ``a`` is a list of values."""
     if isinstance(a, (list, tuple)):
@@ -545,7 +617,9 @@ _LINEAR_IN = {
     npdot_lhs: (0, 2), npdot_rhs: (0, 1), untranspose: (0,), cumsum_adjoint: (0,), var_adjoint: (0, 1),
     std_adjoint: (0, 1), extremum_adjoint: (0,), prod_adjoint: (0,), norm_adjoint: (0, 1),
     prod_adjoint_tangent: (0, 2), power_base_curvature: (0, 3), power_base_exponent_tangent: (0, 3),
-    concatenate_adjoint: (0,), stack_adjoint: (0,), array_adjoint: (0,),
+    concatenate_adjoint: (0,), stack_adjoint: (0,), array_adjoint: (0,), vstack_adjoint: (0,),
+    hstack_adjoint: (0,), tile_adjoint: (0,), diff_adjoint: (0,), solve_rhs_adjoint: (0,), solve_outer: (0, 1),
+    solve_lhs_adjoint: (0, 3), solve_lhs_tangent: (1, 3), solve_rhs_tangent: (1,),
 }
 for _helper, _positions in _LINEAR_IN.items():
     _helper.linear_in = _positions

@@ -6,7 +6,10 @@ they receive; the others get their product rule here. A parameter that only give
 no tangent term.
 """
 
-from ..runtime import (array_adjoint, like_argument, concatenate_adjoint, cumsum_adjoint, stack_adjoint, dot_lhs, dot_rhs, expand_reduced, extremum_adjoint, extremum_tangent,
+import numpy as np
+
+from ..runtime import (array_adjoint, diff_adjoint, hstack_adjoint, solve_lhs_adjoint, solve_lhs_tangent, solve_outer,
+                       solve_rhs_adjoint, tile_adjoint, vstack_adjoint, like_argument, concatenate_adjoint, cumsum_adjoint, stack_adjoint, dot_lhs, dot_rhs, expand_reduced, extremum_adjoint, extremum_tangent,
                        index_adjoint, lift, mean_adjoint, norm_adjoint, npdot_lhs, npdot_rhs, power_base_adjoint,
                        power_base_curvature, power_base_exponent_tangent, power_exponent_adjoint, prod_adjoint,
                        prod_adjoint_tangent, std_adjoint, unbroadcast, untranspose, untranspose_tangent,
@@ -101,6 +104,38 @@ def power_base_adjoint_tangent(ans, g, a, b):
 def power_exponent_adjoint_tangent(ans, g, result, a):
     dans = power_exponent_adjoint(dg, result, a) + power_exponent_adjoint(g, dresult, a) + g * result * da / a
 
+
+
+@forward_rule(vstack_adjoint, shape_only=("arrays",))
+def vstack_adjoint_tangent(ans, g, arrays):
+    dans = vstack_adjoint(dg, arrays)
+
+
+@forward_rule(hstack_adjoint, shape_only=("arrays",))
+def hstack_adjoint_tangent(ans, g, arrays):
+    dans = hstack_adjoint(dg, arrays)
+
+
+@forward_rule(tile_adjoint, shape_only=("a",))
+def tile_adjoint_tangent(ans, g, a, reps):
+    dans = tile_adjoint(dg, a, reps)
+
+
+@forward_rule(diff_adjoint)
+def diff_adjoint_tangent(ans, g, n=1, axis=-1):
+    dans = diff_adjoint(dg, n, axis)
+
+
+@forward_rule(solve_rhs_adjoint, shape_only=("b",))
+def solve_rhs_adjoint_tangent(ans, g, a, b):
+    dans = solve_rhs_adjoint(dg, a, b) + solve_lhs_tangent(np.swapaxes(a, -1, -2), np.swapaxes(da, -1, -2), b, ans)
+
+
+@forward_rule(solve_lhs_adjoint, shape_only=("b",))
+def solve_lhs_adjoint_tangent(ans, g, a, b, x):
+    dans = (solve_lhs_adjoint(dg, a, b, x) + solve_lhs_adjoint(g, a, b, dx)
+            + solve_outer(solve_lhs_tangent(np.swapaxes(a, -1, -2), np.swapaxes(da, -1, -2), b,
+                                            solve_rhs_adjoint(g, a, b)), x, b))
 
 
 @forward_rule(like_argument, shape_only=("x",))

@@ -1,8 +1,10 @@
-"""Rules for linear algebra: dot, matmul (the @ operator is in operators.py), norm."""
+"""Rules for linear algebra: dot, matmul (the @ operator is in operators.py), norm, outer,
+trace, and the inverse, determinant and linear solve of square matrices (or stacks of them)."""
 
 import numpy as np
 
-from ..runtime import norm_adjoint, norm_tangent, npdot_lhs, npdot_rhs
+from ..runtime import (norm_adjoint, norm_tangent, npdot_lhs, npdot_rhs, solve_lhs_adjoint, solve_lhs_tangent,
+                       solve_rhs_adjoint, solve_rhs_tangent, unbroadcast)
 from .registry import forward_rule, reverse_rule
 
 
@@ -28,6 +30,22 @@ def trace(ans, g, a):
     da = g * np.eye(np.shape(a)[0], np.shape(a)[1])
 
 
+@reverse_rule(np.linalg.inv)
+def inv(ans, g, a):
+    da = -(np.swapaxes(ans, -1, -2) @ g @ np.swapaxes(ans, -1, -2))
+
+
+@reverse_rule(np.linalg.det)
+def det(ans, g, a):
+    da = np.expand_dims(g * ans, (-2, -1)) * np.swapaxes(np.linalg.inv(a), -1, -2)
+
+
+@reverse_rule(np.linalg.solve)
+def solve(ans, g, a, b):
+    da = unbroadcast(solve_lhs_adjoint(g, a, b, ans), a)
+    db = unbroadcast(solve_rhs_adjoint(g, a, b), b)
+
+
 # -- forward (tangent) rules ---------------------------------------------------------------
 
 @forward_rule(np.dot, ("method", "dot"))
@@ -48,3 +66,18 @@ def outer_tangent(ans, a, b):
 @forward_rule(np.trace, ("method", "trace"))
 def trace_tangent(ans, a):
     dans = np.trace(da)
+
+
+@forward_rule(np.linalg.inv)
+def inv_tangent(ans, a):
+    dans = -(ans @ da @ ans)
+
+
+@forward_rule(np.linalg.det)
+def det_tangent(ans, a):
+    dans = ans * np.sum(np.linalg.inv(a) * np.swapaxes(da, -1, -2), axis=(-2, -1))
+
+
+@forward_rule(np.linalg.solve)
+def solve_tangent(ans, a, b):
+    dans = solve_rhs_tangent(a, db, b) + solve_lhs_tangent(a, da, b, ans)

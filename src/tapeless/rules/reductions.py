@@ -1,9 +1,12 @@
-"""Rules for reductions: sum, mean, prod, max, min (as functions and as methods)."""
+"""Rules for reductions: sum, mean, prod, max, min (as functions and as methods), Python's
+``sum``, and the running sums and differences ``np.cumsum`` and ``np.diff``."""
+
+import builtins
 
 import numpy as np
 
-from ..runtime import (cumsum_adjoint, expand_reduced, extremum_adjoint, extremum_tangent, mean_adjoint,
-                       prod_adjoint, prod_tangent, std_adjoint, var_adjoint, var_tangent)
+from ..runtime import (cumsum_adjoint, diff_adjoint, expand_reduced, extremum_adjoint, extremum_tangent, mean_adjoint,
+                       prod_adjoint, prod_tangent, std_adjoint, unbroadcast, var_adjoint, var_tangent)
 from .registry import forward_rule, reverse_rule
 
 
@@ -47,6 +50,17 @@ def cumsum(ans, g, a, axis=None, dtype=None, out=None):
     da = cumsum_adjoint(g, a, axis)
 
 
+@reverse_rule(np.diff)
+def diff(ans, g, a, n=1, axis=-1):
+    da = diff_adjoint(g, n, axis)
+
+
+@reverse_rule(builtins.sum)
+def builtin_sum(ans, g, a, start=0):
+    da = expand_reduced(g, a, 0)
+    dstart = unbroadcast(g, start)
+
+
 # -- forward (tangent) rules ---------------------------------------------------------------
 
 @forward_rule(np.sum, ("method", "sum"))
@@ -82,3 +96,13 @@ def std_tangent_rule(ans, a, axis=None, dtype=None, out=None, ddof=0, keepdims=F
 @forward_rule(np.cumsum, ("method", "cumsum"))
 def cumsum_tangent(ans, a, axis=None, dtype=None, out=None):
     dans = np.cumsum(da, axis=axis)
+
+
+@forward_rule(np.diff)
+def diff_tangent(ans, a, n=1, axis=-1):
+    dans = np.diff(da, n, axis)
+
+
+@forward_rule(builtins.sum)
+def builtin_sum_tangent(ans, a, start=0):
+    dans = np.sum(da, 0) + dstart

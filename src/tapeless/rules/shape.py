@@ -2,8 +2,8 @@
 
 import numpy as np
 
-from ..runtime import (array_adjoint, concatenate_adjoint, index_adjoint, stack_adjoint, untranspose,
-                       untranspose_tangent)
+from ..runtime import (array_adjoint, concatenate_adjoint, hstack_adjoint, index_adjoint, stack_adjoint,
+                       tile_adjoint, untranspose, untranspose_tangent, vstack_adjoint)
 from .registry import forward_rule, nondifferentiable, reverse_rule
 
 
@@ -70,6 +70,36 @@ def concatenate(ans, g, arrays, axis=0):
 @reverse_rule(np.stack)
 def stack(ans, g, arrays, axis=0):
     darrays = stack_adjoint(g, arrays, axis)
+
+
+@reverse_rule(np.vstack)
+def vstack(ans, g, tup):
+    dtup = vstack_adjoint(g, tup)
+
+
+@reverse_rule(np.hstack)
+def hstack(ans, g, tup):
+    dtup = hstack_adjoint(g, tup)
+
+
+@reverse_rule(np.swapaxes, ("method", "swapaxes"))
+def swapaxes(ans, g, a, axis1, axis2):
+    da = np.swapaxes(g, axis1, axis2)
+
+
+@reverse_rule(np.flip)
+def flip(ans, g, m, axis=None):
+    dm = np.flip(g, axis)
+
+
+@reverse_rule(np.roll)
+def roll(ans, g, a, shift, axis=None):
+    da = np.roll(g, np.negative(shift), axis)
+
+
+@reverse_rule(np.tile)
+def tile(ans, g, A, reps):
+    dA = tile_adjoint(g, A, reps)
 
 
 nondifferentiable(
@@ -142,3 +172,33 @@ def concatenate_tangent(ans, arrays, axis=0):
 @forward_rule(np.stack)
 def stack_tangent(ans, arrays, axis=0):
     dans = np.stack(darrays, axis)
+
+
+@forward_rule(np.vstack)
+def vstack_tangent(ans, tup):
+    dans = np.vstack(dtup)
+
+
+@forward_rule(np.hstack)
+def hstack_tangent(ans, tup):
+    dans = np.hstack(dtup)
+
+
+@forward_rule(np.swapaxes, ("method", "swapaxes"))
+def swapaxes_tangent(ans, a, axis1, axis2):
+    dans = np.swapaxes(da, axis1, axis2)
+
+
+@forward_rule(np.flip)
+def flip_tangent(ans, m, axis=None):
+    dans = np.flip(dm, axis)
+
+
+@forward_rule(np.roll)
+def roll_tangent(ans, a, shift, axis=None):
+    dans = np.roll(da, shift, axis)
+
+
+@forward_rule(np.tile)
+def tile_tangent(ans, A, reps):
+    dans = np.tile(dA, reps)

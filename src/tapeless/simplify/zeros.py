@@ -15,7 +15,7 @@ from ..transform.templates import ZERO
 
 _LINEAR_FIRST = {  # functions linear in their first argument
     np.sum, np.mean, np.cumsum, np.reshape, np.transpose, np.trace, np.dot, np.outer, np.matmul,
-    float,
+    float, np.flip, np.roll, np.swapaxes, np.tile, np.diff, np.vstack, np.hstack,
 }
 
 

@@ -37,6 +37,9 @@ def parsed(template, implicit=frozenset()):
     for name in sorted(free):
         if name in template.__globals__:
             glob[name] = template.__globals__[name]
+            if glob[name] is template:  # its own name: a helper it imports is shadowed by it
+                raise RuleError(f"the rule template {template.__qualname__} calls {name}, which is the template "
+                                "itself: rename the template or the function it means to call")
         elif hasattr(builtins, name):
             glob[name] = getattr(builtins, name)
         else:
