@@ -15,6 +15,7 @@ import sys
 import numpy as np
 import pytest
 
+import tapeless
 from tapeless.testing import check_grads, numerical_grad
 
 EXAMPLES = pathlib.Path(__file__).resolve().parent.parent / "examples"
@@ -257,3 +258,55 @@ def test_rosenbrock_minimum_and_start():
     assert opt.rosenbrock(np.array([-1.2, 1.0])) == pytest.approx(24.2, rel=1e-14)
     # the Hessian at the minimum, 2-D: [[802, -400], [-400, 200]]
     np.testing.assert_allclose(opt.rosenbrock_hessian(np.ones(2)), [[802.0, -400.0], [-400.0, 200.0]], rtol=1e-15)
+
+
+# --- examples/gaussian_process.py -------------------------------------------------------------
+gp = load_example("gaussian_process")
+
+
+def _gp_by_hand(theta, x, y):
+    """nll by a Cholesky factor, and its gradient by the textbook formula
+    d nll / d t = tr((K^-1 - a a^T) dK/dt) / 2 with a = K^-1 y (Rasmussen & Williams, eq. 5.9)."""
+    ell, sf, sn = np.exp(theta)
+    d2 = (x[:, None] - x[None, :]) ** 2
+    E = np.exp(-0.5 * d2 / ell ** 2)
+    K = sf ** 2 * E + sn ** 2 * np.eye(len(x))
+    L = np.linalg.cholesky(K)
+    a = np.linalg.solve(K, y)
+    nll = 0.5 * y @ a + np.sum(np.log(np.diag(L))) + 0.5 * len(x) * np.log(2 * np.pi)
+    inner = np.linalg.inv(K) - np.outer(a, a)
+    dKs = [sf ** 2 * E * d2 / ell ** 2, 2 * sf ** 2 * E, 2 * sn ** 2 * np.eye(len(x))]  # d/d log of each
+    return nll, [0.5 * np.sum(inner * dK) for dK in dKs]
+
+
+@pytest.mark.parametrize("theta", [(0.0, 0.0, -1.0), (-0.4, 0.3, -2.0)])
+def test_gaussian_process_against_the_textbook_gradient(theta):
+    x, y = gp.sample(np.random.default_rng(1), n=12)
+    nll, expected = _gp_by_hand(np.array(theta), x, y)
+    assert gp.negative_log_likelihood(*theta, x, y) == pytest.approx(nll, rel=1e-12)
+    for mode in ("reverse", "forward"):
+        got = tapeless.grad(gp.negative_log_likelihood, wrt=gp.WRT, mode=mode)(*theta, x, y)
+        np.testing.assert_allclose(got, expected, rtol=1e-9)
+    check_grads(gp.negative_log_likelihood, [*theta, x, y], wrt=gp.WRT, modes=("rev", "fwd"), order=2)
+
+
+def test_gaussian_process_fit_reaches_a_stationary_point():
+    x, y = gp.sample(np.random.default_rng(0))
+    theta, history = gp.fit(x, y)
+    assert history[-1] < history[0]
+    _, g = _gp_by_hand(theta, x, y)
+    assert np.linalg.norm(g) < 1e-6
+
+
+# --- the differentiated functions of the other examples ------------------------------------
+def test_the_other_examples_gradients_check():
+    rng = np.random.default_rng(2)
+    quick = load_example("quickstart")
+    check_grads(quick.f, [1.3])
+    pend = load_example("pendulum")
+    check_grads(pend.final_angle, [0.3, 0.5], wrt=("damping", "theta0"), kwargs={"steps": 50})
+    logreg = load_example("logistic_regression")
+    X, y = rng.normal(size=(20, 5)), (rng.random(20) > 0.5).astype(float)
+    check_grads(logreg.loss, [rng.normal(size=5), 0.1, X, y], wrt=("w", "b"), order=2)
+    newton = load_example("newton")
+    check_grads(newton.negative_log_likelihood, [rng.normal(size=5), X, y], order=2)
