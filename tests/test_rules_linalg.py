@@ -83,6 +83,16 @@ def f_solve_stack_vector(a, b): return np.sum(np.linalg.solve(a, b) * G[(5, 3)])
 def f_solve_broadcast(a, b): return np.sum(np.linalg.solve(a, b) * G[(5, 3, 2)])   # a: one matrix
 
 
+
+def f_einsum_matmul(a, b): return np.sum(np.einsum("ij,jk->ik", a, b) * G[(3, 2)])
+def f_einsum_implicit(a, b): return np.sum(np.einsum("ij,jk", a, b) * G[(3, 2)])
+def f_einsum_summed_alone(a): return np.sum(np.einsum("ij->j", a) * G[(4,)])
+def f_einsum_three(u, a, v): return np.einsum("i,ij,j->", u, a, v)
+def f_einsum_outer(u, v): return np.sum(np.einsum("i,j->ij", u, v) * G[(3, 4)])
+def f_einsum_same_twice(a): return np.sum(np.einsum("ij,kj->ik", a, a) * G[(3, 3)])
+def f_einsum_batched(t, b): return np.sum(np.einsum("bij,jk->bik", t, b) * G[(5, 3, 2)])
+
+
 def case(key, f, *args, wrt=(0, 1), marks=()):
     shapes = "@".join("x".join(map(str, np.shape(a))) or "s" for a in args)
     return pytest.param(key, f, args, wrt, id=f"{registry.display_name(key)}-{f.__name__}-{shapes}-wrt{wrt}",
@@ -90,6 +100,13 @@ def case(key, f, *args, wrt=(0, 1), marks=()):
 
 
 CASES = [
+    case(np.einsum, f_einsum_matmul, A, B),
+    case(np.einsum, f_einsum_implicit, A, B),
+    case(np.einsum, f_einsum_summed_alone, A, wrt=0),
+    case(np.einsum, f_einsum_three, v3, A, v4, wrt=(0, 1, 2)),
+    case(np.einsum, f_einsum_outer, v3, v4),
+    case(np.einsum, f_einsum_same_twice, A, wrt=0),
+    case(np.einsum, f_einsum_batched, T, B),
     case(np.linalg.inv, f_inv, SPD, wrt=0),
     case(np.linalg.inv, f_inv_stack, SPD5, wrt=0),
     case(np.linalg.det, f_det, SPD, wrt=0),
@@ -202,3 +219,12 @@ def f_dot_3d(a, b): return np.sum(np.dot(a, b))
 def test_unsupported_forms_are_refused(f, args, match):
     with pytest.raises(ArgumentError, match=match):
         tapeless.grad(f)(*args)
+
+
+@pytest.mark.parametrize("spec", ["ii->", "...ij->...j"])
+def test_einsum_forms_without_a_rule_are_refused_by_name(spec):
+    def f(a):
+        return np.sum(np.einsum(spec, a))
+
+    with pytest.raises(tapeless.UnsupportedSyntax, match=r"np.einsum\('" + spec.replace(".", r"\.") + r"', \.\.\.\) is not differentiated"):
+        tapeless.grad(f)(np.eye(3))

@@ -133,12 +133,21 @@ def f_tile_more_reps(x): return np.sum(np.tile(x, (2, 1, 3)) * np.arange(72.0).r
 def f_tile_fewer_reps(x): return np.sum(np.tile(x, 2) * np.arange(24.0).reshape(3, 8))
 
 
+
+def f_sort(x): return np.sum(np.sort(x) * W6)
+def f_sort_axis0(x): return np.sum(np.sort(x, axis=0) * W)
+def f_sort_flat(x): return np.sum(np.sort(x, axis=None) * W12)
+
+
 def case(key, f, *args, wrt=0, marks=()):
     return pytest.param(key, f, args, wrt, id=f"{registry.display_name(key)}-{f.__name__}", marks=marks)
 
 
 # "regression": the case failed before commit 4324aa0 (wrong gradient, crash or refusal).
 CASES = [
+    case(np.sort, f_sort, V),
+    case(np.sort, f_sort_axis0, X),
+    case(np.sort, f_sort_flat, X),
     case(np.vstack, f_vstack_rows, V, W6, wrt=(0, 1)),
     case(np.vstack, f_vstack_matrices, X),
     case(np.hstack, f_hstack_vectors, V, W6, wrt=(0, 1)),

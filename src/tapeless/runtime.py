@@ -266,6 +266,82 @@ def solve_rhs_tangent(a, db, b):
     return _solve(a, db, np.ndim(b) == 1)
 
 
+def sort_adjoint(g, a, axis=-1):
+    """Adjoint of ``np.sort(a, axis)``: each element of ``g`` goes back to the place its value
+    was sorted from."""
+    if axis is None:
+        out = np.zeros(np.size(a))
+        out[np.argsort(a, axis=None, kind="stable")] = np.ravel(g)
+        return np.reshape(out, np.shape(a))
+    out = np.zeros(np.shape(g))
+    np.put_along_axis(out, np.argsort(a, axis=axis, kind="stable"), g, axis=axis)
+    return out
+
+
+def sort_tangent(d, a, axis=-1):
+    """Tangent of ``np.sort(a, axis)``: the tangent permuted as ``a`` was."""
+    if axis is None:
+        return np.ravel(d)[np.argsort(a, axis=None, kind="stable")]
+    return np.take_along_axis(d, np.argsort(a, axis=axis, kind="stable"), axis=axis)
+
+
+def _einsum_parts(subscripts, count):
+    """The input and output index strings of an explicit or implicit einsum specification."""
+    spec = subscripts.replace(" ", "")
+    ins, arrow, out = spec.partition("->")
+    ins = ins.split(",")
+    if "." in spec or len(ins) != count or any(len(set(s)) != len(s) for s in ins):
+        raise UnsupportedSyntax(
+            f"np.einsum({subscripts!r}, ...) is not differentiated: tapeless differentiates einsum "
+            "without '...' and without an index repeated within one operand (write np.trace or "
+            "np.diagonal for those)")
+    if not arrow:  # implicit output: the indices that appear once, in alphabetical order
+        letters = "".join(ins)
+        out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
+    return ins, out
+
+
+def einsum_adjoint(g, subscripts, operands):
+    """The adjoints of the operands of ``np.einsum(subscripts, *operands)``: for each operand,
+    the einsum of ``g`` with the others, onto that operand's indices (constant along an index
+    that only that operand has, which the einsum summed over)."""
+    ins, out = _einsum_parts(subscripts, len(operands))
+    adjoints = []
+    for i, (spec, op) in enumerate(zip(ins, operands)):
+        others = [(s, o) for j, (s, o) in enumerate(zip(ins, operands)) if j != i]
+        present = set(out).union(*(set(s) for s, _ in others))
+        kept = "".join(c for c in spec if c in present)
+        adjoint = np.einsum(",".join([out] + [s for s, _ in others]) + "->" + kept, g, *[o for _, o in others])
+        if kept != spec:
+            alone = tuple(k for k, c in enumerate(spec) if c not in present)
+            adjoint = np.expand_dims(adjoint, alone) * np.ones(np.shape(op))
+        adjoints.append(_like(adjoint, op))
+    return tuple(adjoints)
+
+
+def einsum_tangent(subscripts, operands, tangents):
+    """Tangent of ``np.einsum(subscripts, *operands)``: one einsum per operand that has a
+    tangent, with the tangent in its place (a number zero is an operand without one)."""
+    total = 0.0
+    for j, d in enumerate(tangents):
+        if np.ndim(d) == 0 and np.ndim(operands[j]) > 0 and not np.any(d):
+            continue
+        total = total + np.einsum(subscripts, *operands[:j], d, *operands[j + 1:])
+    return total
+
+
+def einsum_adjoint_curvature(g, subscripts, operands, tangents):
+    """The part of the tangent of :func:`einsum_adjoint` that comes from the operands'
+    tangents: each operand's adjoint is linear in every other operand."""
+    total = [zeros_like(op) for op in operands]
+    for j, d in enumerate(tangents):
+        if np.ndim(d) == 0 and np.ndim(operands[j]) > 0 and not np.any(d):
+            continue
+        swapped = einsum_adjoint(g, subscripts, tuple(operands[:j]) + (d,) + tuple(operands[j + 1:]))
+        total = [t if i == j else t + a for i, (t, a) in enumerate(zip(total, swapped))]
+    return tuple(total)
+
+
 def array_adjoint(g, a):
     """Adjoint of ``np.array(a)``: ``g`` itself, or its slices when ``a`` is a list of values."""
     if isinstance(a, (list, tuple)):
@@ -619,7 +695,8 @@ _LINEAR_IN = {
     prod_adjoint_tangent: (0, 2), power_base_curvature: (0, 3), power_base_exponent_tangent: (0, 3),
     concatenate_adjoint: (0,), stack_adjoint: (0,), array_adjoint: (0,), vstack_adjoint: (0,),
     hstack_adjoint: (0,), tile_adjoint: (0,), diff_adjoint: (0,), solve_rhs_adjoint: (0,), solve_outer: (0, 1),
-    solve_lhs_adjoint: (0, 3), solve_lhs_tangent: (1, 3), solve_rhs_tangent: (1,),
+    solve_lhs_adjoint: (0, 3), solve_lhs_tangent: (1, 3), solve_rhs_tangent: (1,), sort_adjoint: (0,),
+    sort_tangent: (0,), einsum_adjoint: (0,), einsum_tangent: (2,), einsum_adjoint_curvature: (0, 3),
 }
 for _helper, _positions in _LINEAR_IN.items():
     _helper.linear_in = _positions

@@ -8,7 +8,7 @@ no tangent term.
 
 import numpy as np
 
-from ..runtime import (array_adjoint, diff_adjoint, hstack_adjoint, solve_lhs_adjoint, solve_lhs_tangent, solve_outer,
+from ..runtime import (array_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_curvature, sort_adjoint, hstack_adjoint, solve_lhs_adjoint, solve_lhs_tangent, solve_outer,
                        solve_rhs_adjoint, tile_adjoint, vstack_adjoint, like_argument, concatenate_adjoint, cumsum_adjoint, stack_adjoint, dot_lhs, dot_rhs, expand_reduced, extremum_adjoint, extremum_tangent,
                        index_adjoint, lift, mean_adjoint, norm_adjoint, npdot_lhs, npdot_rhs, power_base_adjoint,
                        power_base_curvature, power_base_exponent_tangent, power_exponent_adjoint, prod_adjoint,
@@ -136,6 +136,16 @@ def solve_lhs_adjoint_tangent(ans, g, a, b, x):
     dans = (solve_lhs_adjoint(dg, a, b, x) + solve_lhs_adjoint(g, a, b, dx)
             + solve_outer(solve_lhs_tangent(np.swapaxes(a, -1, -2), np.swapaxes(da, -1, -2), b,
                                             solve_rhs_adjoint(g, a, b)), x, b))
+
+
+@forward_rule(sort_adjoint, shape_only=("a",))
+def sort_adjoint_tangent(ans, g, a, axis=-1):
+    dans = sort_adjoint(dg, a, axis)
+
+
+@forward_rule(einsum_adjoint)
+def einsum_adjoint_tangent(ans, g, subscripts, operands):
+    dans = einsum_adjoint(dg, subscripts, operands) + einsum_adjoint_curvature(g, subscripts, operands, doperands)
 
 
 @forward_rule(like_argument, shape_only=("x",))

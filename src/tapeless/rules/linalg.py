@@ -1,9 +1,10 @@
 """Rules for linear algebra: dot, matmul (the @ operator is in operators.py), norm, outer,
-trace, and the inverse, determinant and linear solve of square matrices (or stacks of them)."""
+trace, einsum, and the inverse, determinant and linear solve of square matrices (or stacks of
+them)."""
 
 import numpy as np
 
-from ..runtime import (norm_adjoint, norm_tangent, npdot_lhs, npdot_rhs, solve_lhs_adjoint, solve_lhs_tangent,
+from ..runtime import (einsum_adjoint, einsum_tangent, norm_adjoint, norm_tangent, npdot_lhs, npdot_rhs, solve_lhs_adjoint, solve_lhs_tangent,
                        solve_rhs_adjoint, solve_rhs_tangent, unbroadcast)
 from .registry import forward_rule, reverse_rule
 
@@ -46,6 +47,11 @@ def solve(ans, g, a, b):
     db = unbroadcast(solve_rhs_adjoint(g, a, b), b)
 
 
+@reverse_rule(np.einsum)
+def einsum(ans, g, subscripts, *operands, optimize=False):
+    doperands = einsum_adjoint(g, subscripts, operands)
+
+
 # -- forward (tangent) rules ---------------------------------------------------------------
 
 @forward_rule(np.dot, ("method", "dot"))
@@ -81,3 +87,8 @@ def det_tangent(ans, a):
 @forward_rule(np.linalg.solve)
 def solve_tangent(ans, a, b):
     dans = solve_rhs_tangent(a, db, b) + solve_lhs_tangent(a, da, b, ans)
+
+
+@forward_rule(np.einsum)
+def einsum_tangent_rule(ans, subscripts, *operands, optimize=False):
+    dans = einsum_tangent(subscripts, operands, doperands)

@@ -1,9 +1,9 @@
-"""Rules for shape changes and indexing reads."""
+"""Rules for shape changes, joins, reorderings (flip, roll, sort) and indexing reads."""
 
 import numpy as np
 
-from ..runtime import (array_adjoint, concatenate_adjoint, hstack_adjoint, index_adjoint, stack_adjoint,
-                       tile_adjoint, untranspose, untranspose_tangent, vstack_adjoint)
+from ..runtime import (array_adjoint, concatenate_adjoint, hstack_adjoint, index_adjoint, sort_adjoint, sort_tangent,
+                       stack_adjoint, tile_adjoint, untranspose, untranspose_tangent, vstack_adjoint)
 from .registry import forward_rule, nondifferentiable, reverse_rule
 
 
@@ -100,6 +100,11 @@ def roll(ans, g, a, shift, axis=None):
 @reverse_rule(np.tile)
 def tile(ans, g, A, reps):
     dA = tile_adjoint(g, A, reps)
+
+
+@reverse_rule(np.sort)
+def sort(ans, g, a, axis=-1, kind=None, order=None):
+    da = sort_adjoint(g, a, axis)
 
 
 nondifferentiable(
@@ -202,3 +207,8 @@ def roll_tangent(ans, a, shift, axis=None):
 @forward_rule(np.tile)
 def tile_tangent(ans, A, reps):
     dans = np.tile(dA, reps)
+
+
+@forward_rule(np.sort)
+def sort_tangent_rule(ans, a, axis=-1, kind=None, order=None):
+    dans = sort_tangent(da, a, axis)
