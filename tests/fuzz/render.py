@@ -160,6 +160,11 @@ INDEXES = (
     ("np.ravel({0})", True), ("{0}[0:1].squeeze()", True), ("{0}.transpose()", True),
     ("np.copy({0})", False), ("{0}.copy()", False), ("np.asarray({0})", True), ("np.array({0})", False),
     ("{0}[[1, 0]]", False), ("{0}[1:, ::2]", True), ("{0}[0, None]", True), ("{0}.reshape((3, -1))", True),
+    ("np.flip({0})", True), ("np.flip({0}, 0)", True), ("np.roll({0}, 1)", False), ("np.roll({0}, -2, axis=0)", False),
+    ("np.tile({0}, 2)", False), ("np.diff({0}, axis=0)", False), ("np.swapaxes({0}, 0, -1)", True),
+    ("np.vstack([{0}, {0}])", False), ("np.hstack([{0}, np.tanh({0})])", False), ("sum({0})", False),
+    ("np.einsum('ij->ji', {0})", True), ("np.einsum('ij,ij->i', {0}, {0})", False),
+    ("np.einsum('i,j->ij', {0}, {0})", False),
 )
 
 
