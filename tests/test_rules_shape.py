@@ -139,12 +139,23 @@ def f_sort_axis0(x): return np.sum(np.sort(x, axis=0) * W)
 def f_sort_flat(x): return np.sum(np.sort(x, axis=None) * W12)
 
 
+
+def f_pad(x): return np.sum(np.pad(x, 1) ** 2 * np.arange(30.0).reshape(5, 6))
+def f_pad_widths(x): return np.sum(np.pad(np.sin(x), ((0, 2), (1, 0)), constant_values=1.5) * np.arange(25.0).reshape(5, 5))
+def f_astype_float(x): return np.sum(x.astype(np.float64) ** 2 * W)
+def f_astype_int(x): return np.sum(x.astype(int) * x * W)   # the cast itself is piecewise constant
+
+
 def case(key, f, *args, wrt=0, marks=()):
     return pytest.param(key, f, args, wrt, id=f"{registry.display_name(key)}-{f.__name__}", marks=marks)
 
 
 # "regression": the case failed before commit 4324aa0 (wrong gradient, crash or refusal).
 CASES = [
+    case(np.pad, f_pad, X),
+    case(np.pad, f_pad_widths, X),
+    case(("method", "astype"), f_astype_float, X),
+    case(("method", "astype"), f_astype_int, X * 3.0),
     case(np.sort, f_sort, V),
     case(np.sort, f_sort_axis0, X),
     case(np.sort, f_sort_flat, X),
@@ -302,3 +313,18 @@ def test_nondifferentiable_methods_contribute_zero():
     expected[np.argsort(V)] = W6
     expected += 3.0 * (V > 0)
     np.testing.assert_allclose(tapeless.grad(z_argsort_nonzero)(V), expected, rtol=1e-12)
+
+
+def pad_edge(x): return np.sum(np.pad(x, 1, mode="edge") ** 2)
+def pad_differentiated_fill(x, c): return np.sum(np.pad(x, 1, constant_values=c))
+def to_complex(x): return np.sum(np.abs(x.astype(complex)))
+
+
+@pytest.mark.parametrize("mode", ["reverse", "forward"])
+def test_paddings_and_casts_without_a_rule_are_refused_by_name(mode):
+    with pytest.raises(tapeless.UnsupportedSyntax, match=r"np.pad\(\.\.\., mode='edge'\) is not differentiated"):
+        tapeless.grad(pad_edge, mode=mode)(X)
+    with pytest.raises(tapeless.UnsupportedSyntax, match="a cast to complex128 is not differentiated"):
+        tapeless.grad(to_complex, mode=mode)(X)
+    with pytest.raises(tapeless.NonDifferentiable, match="np.pad is not differentiated .*'constant_values'"):
+        tapeless.grad(pad_differentiated_fill, wrt=(0, 1), mode=mode)

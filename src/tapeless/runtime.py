@@ -266,6 +266,43 @@ def solve_rhs_tangent(a, db, b):
     return _solve(a, db, np.ndim(b) == 1)
 
 
+def pad_adjoint(g, a, pad_width, mode="constant"):
+    """Adjoint of ``np.pad(a, pad_width)`` (constant padding): the middle of ``g``."""
+    if mode != "constant":
+        raise UnsupportedSyntax(
+            f"np.pad(..., mode={mode!r}) is not differentiated: tapeless differentiates constant "
+            "padding (the default mode); build other paddings with np.concatenate")
+    widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(a), 2))
+    middle = tuple(slice(lo, n - hi) for (lo, hi), n in zip(widths, np.shape(g)))
+    return np.array(g[middle])
+
+
+def pad_tangent(d, pad_width, mode="constant"):
+    """Tangent of ``np.pad(a, pad_width)`` (constant padding): the tangent padded with zeros."""
+    if mode != "constant":
+        pad_adjoint(d, d, pad_width, mode)  # the same refusal
+    return np.pad(d, pad_width)
+
+
+def astype_adjoint(g, a, dtype):
+    """Adjoint of ``a.astype(dtype)``: ``g`` in ``a``'s dtype for a floating-point ``dtype``;
+    a cast to integers or booleans is piecewise constant (like ``np.floor``): zero."""
+    if np.issubdtype(np.dtype(dtype), np.floating):
+        return np.asarray(g, dtype=np.result_type(a))
+    if np.issubdtype(np.dtype(dtype), np.complexfloating):
+        raise UnsupportedSyntax(f"a cast to {np.dtype(dtype)} is not differentiated: tapeless differentiates real values")
+    return np.zeros(np.shape(a))
+
+
+def astype_tangent(d, ans, dtype):
+    """Tangent of ``a.astype(dtype)`` (``ans``): the tangent cast the same way, or zero."""
+    if np.issubdtype(np.dtype(dtype), np.floating):
+        return np.asarray(d, dtype=np.dtype(dtype))
+    if np.issubdtype(np.dtype(dtype), np.complexfloating):
+        astype_adjoint(d, d, dtype)  # the same refusal
+    return np.zeros(np.shape(ans))
+
+
 def sort_adjoint(g, a, axis=-1):
     """Adjoint of ``np.sort(a, axis)``: each element of ``g`` goes back to the place its value
     was sorted from."""
@@ -697,6 +734,7 @@ _LINEAR_IN = {
     hstack_adjoint: (0,), tile_adjoint: (0,), diff_adjoint: (0,), solve_rhs_adjoint: (0,), solve_outer: (0, 1),
     solve_lhs_adjoint: (0, 3), solve_lhs_tangent: (1, 3), solve_rhs_tangent: (1,), sort_adjoint: (0,),
     sort_tangent: (0,), einsum_adjoint: (0,), einsum_tangent: (2,), einsum_adjoint_curvature: (0, 3),
+    pad_adjoint: (0,), pad_tangent: (0,), astype_adjoint: (0,), astype_tangent: (0,),
 }
 for _helper, _positions in _LINEAR_IN.items():
     _helper.linear_in = _positions

@@ -8,7 +8,7 @@ no tangent term.
 
 import numpy as np
 
-from ..runtime import (array_adjoint, diff_adjoint, einsum_adjoint, einsum_adjoint_curvature, sort_adjoint, hstack_adjoint, solve_lhs_adjoint, solve_lhs_tangent, solve_outer,
+from ..runtime import (array_adjoint, astype_adjoint, diff_adjoint, pad_adjoint, einsum_adjoint, einsum_adjoint_curvature, sort_adjoint, hstack_adjoint, solve_lhs_adjoint, solve_lhs_tangent, solve_outer,
                        solve_rhs_adjoint, tile_adjoint, vstack_adjoint, like_argument, concatenate_adjoint, cumsum_adjoint, stack_adjoint, dot_lhs, dot_rhs, expand_reduced, extremum_adjoint, extremum_tangent,
                        index_adjoint, lift, mean_adjoint, norm_adjoint, npdot_lhs, npdot_rhs, power_base_adjoint,
                        power_base_curvature, power_base_exponent_tangent, power_exponent_adjoint, prod_adjoint,
@@ -146,6 +146,16 @@ def sort_adjoint_tangent(ans, g, a, axis=-1):
 @forward_rule(einsum_adjoint)
 def einsum_adjoint_tangent(ans, g, subscripts, operands):
     dans = einsum_adjoint(dg, subscripts, operands) + einsum_adjoint_curvature(g, subscripts, operands, doperands)
+
+
+@forward_rule(pad_adjoint, shape_only=("a",))
+def pad_adjoint_tangent(ans, g, a, pad_width, mode="constant"):
+    dans = pad_adjoint(dg, a, pad_width, mode)
+
+
+@forward_rule(astype_adjoint, shape_only=("a",))
+def astype_adjoint_tangent(ans, g, a, dtype):
+    dans = astype_adjoint(dg, a, dtype)
 
 
 @forward_rule(like_argument, shape_only=("x",))

@@ -2,8 +2,9 @@
 
 import numpy as np
 
-from ..runtime import (array_adjoint, concatenate_adjoint, hstack_adjoint, index_adjoint, sort_adjoint, sort_tangent,
-                       stack_adjoint, tile_adjoint, untranspose, untranspose_tangent, vstack_adjoint)
+from ..runtime import (array_adjoint, astype_adjoint, astype_tangent, concatenate_adjoint, hstack_adjoint,
+                       index_adjoint, pad_adjoint, pad_tangent, sort_adjoint, sort_tangent, stack_adjoint,
+                       tile_adjoint, untranspose, untranspose_tangent, vstack_adjoint)
 from .registry import forward_rule, nondifferentiable, reverse_rule
 
 
@@ -105,6 +106,16 @@ def tile(ans, g, A, reps):
 @reverse_rule(np.sort)
 def sort(ans, g, a, axis=-1, kind=None, order=None):
     da = sort_adjoint(g, a, axis)
+
+
+@reverse_rule(np.pad)
+def pad(ans, g, array, pad_width, mode="constant", constant_values=0):
+    darray = pad_adjoint(g, array, pad_width, mode)
+
+
+@reverse_rule(("method", "astype"))
+def astype(ans, g, a, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    da = astype_adjoint(g, a, dtype)
 
 
 nondifferentiable(
@@ -212,3 +223,13 @@ def tile_tangent(ans, A, reps):
 @forward_rule(np.sort)
 def sort_tangent_rule(ans, a, axis=-1, kind=None, order=None):
     dans = sort_tangent(da, a, axis)
+
+
+@forward_rule(np.pad)
+def pad_tangent_rule(ans, array, pad_width, mode="constant", constant_values=0):
+    dans = pad_tangent(darray, pad_width, mode)
+
+
+@forward_rule(("method", "astype"))
+def astype_tangent_rule(ans, a, dtype, order="K", casting="unsafe", subok=True, copy=True):
+    dans = astype_tangent(da, ans, dtype)
