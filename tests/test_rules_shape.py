@@ -316,14 +316,19 @@ def test_nondifferentiable_methods_contribute_zero():
 
 
 def pad_edge(x): return np.sum(np.pad(x, 1, mode="edge") ** 2)
+def pad_mode_in_a_variable(x, how): return np.sum(np.pad(x, 1, how) ** 2)
 def pad_differentiated_fill(x, c): return np.sum(np.pad(x, 1, constant_values=c))
 def to_complex(x): return np.sum(np.abs(x.astype(complex)))
 
 
 @pytest.mark.parametrize("mode", ["reverse", "forward"])
 def test_paddings_and_casts_without_a_rule_are_refused_by_name(mode):
-    with pytest.raises(tapeless.UnsupportedSyntax, match=r"np.pad\(\.\.\., mode='edge'\) is not differentiated"):
-        tapeless.grad(pad_edge, mode=mode)(X)
+    edge = r"np.pad\(\.\.\., mode='edge'\) is not differentiated"
+    with pytest.raises(tapeless.UnsupportedSyntax, match=edge) as info:
+        tapeless.grad(pad_edge, mode=mode)  # a literal mode: refused where the call is
+    assert info.value.location.lineno == pad_edge.__code__.co_firstlineno
+    with pytest.raises(tapeless.UnsupportedSyntax, match=edge):
+        tapeless.grad(pad_mode_in_a_variable, mode=mode)(X, "edge")  # seen when the gradient runs
     with pytest.raises(tapeless.UnsupportedSyntax, match="a cast to complex128 is not differentiated"):
         tapeless.grad(to_complex, mode=mode)(X)
     with pytest.raises(tapeless.NonDifferentiable, match="np.pad is not differentiated .*'constant_values'"):

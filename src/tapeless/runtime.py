@@ -266,12 +266,18 @@ def solve_rhs_tangent(a, db, b):
     return _solve(a, db, np.ndim(b) == 1)
 
 
+def pad_refusal(mode):
+    """Why ``np.pad(..., mode=mode)`` is not differentiated, or None."""
+    if mode != "constant":
+        return (f"np.pad(..., mode={mode!r}) is not differentiated: tapeless differentiates constant "
+                "padding (the default mode); build other paddings with np.concatenate")
+    return None
+
+
 def pad_adjoint(g, a, pad_width, mode="constant"):
     """Adjoint of ``np.pad(a, pad_width)`` (constant padding): the middle of ``g``."""
-    if mode != "constant":
-        raise UnsupportedSyntax(
-            f"np.pad(..., mode={mode!r}) is not differentiated: tapeless differentiates constant "
-            "padding (the default mode); build other paddings with np.concatenate")
+    if pad_refusal(mode):
+        raise UnsupportedSyntax(pad_refusal(mode))
     widths = np.broadcast_to(np.asarray(pad_width, dtype=int), (np.ndim(a), 2))
     middle = tuple(slice(lo, n - hi) for (lo, hi), n in zip(widths, np.shape(g)))
     return np.array(g[middle])
@@ -322,16 +328,25 @@ def sort_tangent(d, a, axis=-1):
     return np.take_along_axis(d, np.argsort(a, axis=axis, kind="stable"), axis=axis)
 
 
+def einsum_refusal(subscripts):
+    """Why ``np.einsum(subscripts, ...)`` is not differentiated, or None."""
+    if not isinstance(subscripts, str):
+        return "np.einsum(operand, sublist, ...) is not differentiated: write the subscripts as a string"
+    ins = subscripts.replace(" ", "").partition("->")[0].split(",")
+    if "." in subscripts or any(len(set(s)) != len(s) for s in ins):
+        return (f"np.einsum({subscripts!r}, ...) is not differentiated: tapeless differentiates einsum "
+                "without '...' and without an index repeated within one operand (write np.trace or "
+                "np.diagonal for those)")
+    return None
+
+
 def _einsum_parts(subscripts, count):
     """The input and output index strings of an explicit or implicit einsum specification."""
+    if einsum_refusal(subscripts):
+        raise UnsupportedSyntax(einsum_refusal(subscripts))
     spec = subscripts.replace(" ", "")
     ins, arrow, out = spec.partition("->")
     ins = ins.split(",")
-    if "." in spec or len(ins) != count or any(len(set(s)) != len(s) for s in ins):
-        raise UnsupportedSyntax(
-            f"np.einsum({subscripts!r}, ...) is not differentiated: tapeless differentiates einsum "
-            "without '...' and without an index repeated within one operand (write np.trace or "
-            "np.diagonal for those)")
     if not arrow:  # implicit output: the indices that appear once, in alphabetical order
         letters = "".join(ins)
         out = "".join(sorted(c for c in set(letters) if letters.count(c) == 1))

@@ -4,9 +4,9 @@ them)."""
 
 import numpy as np
 
-from ..runtime import (einsum_adjoint, einsum_tangent, norm_adjoint, norm_tangent, npdot_lhs, npdot_rhs, solve_lhs_adjoint, solve_lhs_tangent,
+from ..runtime import (einsum_adjoint, einsum_refusal, einsum_tangent, norm_adjoint, norm_tangent, npdot_lhs, npdot_rhs, solve_lhs_adjoint, solve_lhs_tangent,
                        solve_rhs_adjoint, solve_rhs_tangent, unbroadcast)
-from .registry import forward_rule, reverse_rule
+from .registry import check_constant, forward_rule, reverse_rule
 
 
 @reverse_rule(np.dot, ("method", "dot"))
@@ -92,3 +92,8 @@ def solve_tangent(ans, a, b):
 @forward_rule(np.einsum)
 def einsum_tangent_rule(ans, subscripts, *operands, optimize=False):
     dans = einsum_tangent(subscripts, operands, doperands)
+
+
+# a literal specification the reverse rule does not handle is refused where the call is (the
+# forward rule, one einsum per operand, handles every specification)
+check_constant(np.einsum, 0, "subscripts", einsum_refusal, modes=("reverse",))

@@ -197,6 +197,25 @@ def smooth_arguments(key, *params):
     _generation[0] += 1
 
 
+_CONSTANT_CHECKS: dict = {}
+
+
+def check_constant(key, position, name, check, modes=("reverse", "forward")):
+    """Declare that the argument ``name`` of ``key`` (at ``position`` when passed positionally),
+    when the call writes it as a literal, must pass ``check`` in the given ``modes``: a function
+    from its value to None, or to the message of a refusal. The transformation then refuses the
+    call at its place instead of the gradient failing when it runs."""
+    _CONSTANT_CHECKS.setdefault(key, []).append((position, name, check, tuple(modes)))
+
+
+def constant_checks(key, mode):
+    """``(position, name, check)`` declared with :func:`check_constant` for ``key`` in ``mode``."""
+    try:
+        return [(p, n, c) for p, n, c, modes in _CONSTANT_CHECKS.get(key, ()) if mode in modes]
+    except TypeError:  # an unhashable object
+        return []
+
+
 def smooth_argument_nodes(key, args, keywords):
     """``(parameter, node)`` of a call's arguments declared with :func:`smooth_arguments`."""
     try:

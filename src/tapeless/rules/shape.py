@@ -3,9 +3,9 @@
 import numpy as np
 
 from ..runtime import (array_adjoint, astype_adjoint, astype_tangent, concatenate_adjoint, hstack_adjoint,
-                       index_adjoint, pad_adjoint, pad_tangent, sort_adjoint, sort_tangent, stack_adjoint,
+                       index_adjoint, pad_adjoint, pad_refusal, pad_tangent, sort_adjoint, sort_tangent, stack_adjoint,
                        tile_adjoint, untranspose, untranspose_tangent, vstack_adjoint)
-from .registry import forward_rule, nondifferentiable, reverse_rule
+from .registry import check_constant, forward_rule, nondifferentiable, reverse_rule
 
 
 @reverse_rule(np.reshape)
@@ -233,3 +233,7 @@ def pad_tangent_rule(ans, array, pad_width, mode="constant", constant_values=0):
 @forward_rule(("method", "astype"))
 def astype_tangent_rule(ans, a, dtype, order="K", casting="unsafe", subok=True, copy=True):
     dans = astype_tangent(da, ans, dtype)
+
+
+# a literal padding mode the rules do not handle is refused where the call is
+check_constant(np.pad, 2, "mode", pad_refusal)

@@ -7,7 +7,7 @@ import inspect
 
 import gast
 
-from ..errors import MissingRule, NonDifferentiable
+from ..errors import MissingRule, NonDifferentiable, UnsupportedSyntax
 from ..astutil import names_loaded
 from ..rules import registry
 from .ops import carries, operand_names
@@ -34,6 +34,12 @@ def check_operation(fs, op, active, mode):
                     f"on {', '.join(sorted(names_loaded(node) & active))}", fs.location(op.node),
                     "make that argument a constant, or compute the array from the value with supported "
                     "operations (value * np.ones(shape), start + step * np.arange(n))")
+    if op.kind == "rule":
+        for position, name, check in registry.constant_checks(op.key, mode):
+            node = op.keywords.get(name, op.args[position] if position < len(op.args) else None)
+            message = check(node.value) if isinstance(node, gast.Constant) else None
+            if message:
+                raise UnsupportedSyntax(message, fs.location(op.node))
     if op.kind == "unknown":
         raise MissingRule(f"no derivative rule for {op.name}, which receives the differentiated value {names}",
                           fs.location(op.node), _HINTS[mode])
