@@ -107,3 +107,19 @@ def test_hessian_of_a_product_with_zero_elements_by_hand():
     # along an axis, with two zeros in one row, against central differences of the gradient
     X = np.array([[0.0, 2.0, 3.0], [1.5, 0.0, 0.0], [0.7, 1.2, -0.4]])
     check_grads(prod_rows_squared, [X], order=2)
+
+
+def test_every_helper_a_reverse_rule_calls_has_a_forward_rule():
+    # forward over reverse (hessian, hvp, grad of grad) transforms generated gradients: each
+    # runtime helper their rules call must itself have a forward rule, or be nondifferentiable
+    from tapeless import runtime
+    from tapeless.rules import registry
+    from tapeless.transform.templates import parsed
+
+    missing = set()
+    for key, rule in registry._REVERSE.items():
+        for name, obj in parsed(rule.template)[2].items():
+            if getattr(obj, "__module__", None) == runtime.__name__ and callable(obj):
+                if obj not in registry._FORWARD and registry.lookup(obj)[0] != "nondiff":
+                    missing.add(f"{name} (in the rule of {registry.display_name(key)})")
+    assert not missing, sorted(missing)
