@@ -376,9 +376,27 @@ def einsum_tangent(subscripts, operands, tangents):
     tangent, with the tangent in its place (a number zero is an operand without one)."""
     total = 0.0
     for j, d in enumerate(tangents):
-        if np.ndim(d) == 0 and np.ndim(operands[j]) > 0 and not np.any(d):
-            continue
-        total = total + np.einsum(subscripts, *operands[:j], d, *operands[j + 1:])
+        if not _no_tangent(d, operands[j]):
+            total = total + np.einsum(subscripts, *operands[:j], d, *operands[j + 1:])
+    return total
+
+
+def _no_tangent(d, operand):
+    return np.ndim(d) == 0 and np.ndim(operand) > 0 and not np.any(d)
+
+
+def einsum_tangent_curvature(subscripts, operands, tangents, second):
+    """The part of the tangent of :func:`einsum_tangent` that comes from the operands' second
+    tangents (forward over forward): one einsum for each pair of different operands, one
+    replaced by its tangent and the other by its second tangent."""
+    total = 0.0
+    for j, d in enumerate(tangents):
+        for k, e in enumerate(second):
+            if j == k or _no_tangent(d, operands[j]) or _no_tangent(e, operands[k]):
+                continue
+            ops = list(operands)
+            ops[j], ops[k] = d, e
+            total = total + np.einsum(subscripts, *ops)
     return total
 
 
@@ -387,7 +405,7 @@ def einsum_adjoint_curvature(g, subscripts, operands, tangents):
     tangents: each operand's adjoint is linear in every other operand."""
     total = [zeros_like(op) for op in operands]
     for j, d in enumerate(tangents):
-        if np.ndim(d) == 0 and np.ndim(operands[j]) > 0 and not np.any(d):
+        if _no_tangent(d, operands[j]):
             continue
         swapped = einsum_adjoint(g, subscripts, tuple(operands[:j]) + (d,) + tuple(operands[j + 1:]))
         total = [t if i == j else t + a for i, (t, a) in enumerate(zip(total, swapped))]
@@ -750,6 +768,7 @@ _LINEAR_IN = {
     solve_lhs_adjoint: (0, 3), solve_lhs_tangent: (1, 3), solve_rhs_tangent: (1,), sort_adjoint: (0,),
     sort_tangent: (0,), einsum_adjoint: (0,), einsum_tangent: (2,), einsum_adjoint_curvature: (0, 3),
     pad_adjoint: (0,), pad_tangent: (0,), astype_adjoint: (0,), astype_tangent: (0,),
+    einsum_tangent_curvature: (2, 3),
 }
 for _helper, _positions in _LINEAR_IN.items():
     _helper.linear_in = _positions

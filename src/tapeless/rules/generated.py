@@ -8,12 +8,16 @@ no tangent term.
 
 import numpy as np
 
-from ..runtime import (array_adjoint, astype_adjoint, diff_adjoint, pad_adjoint, einsum_adjoint, einsum_adjoint_curvature, sort_adjoint, hstack_adjoint, solve_lhs_adjoint, solve_lhs_tangent, solve_outer,
-                       solve_rhs_adjoint, tile_adjoint, vstack_adjoint, like_argument, concatenate_adjoint, cumsum_adjoint, stack_adjoint, dot_lhs, dot_rhs, expand_reduced, extremum_adjoint, extremum_tangent,
-                       index_adjoint, lift, mean_adjoint, norm_adjoint, npdot_lhs, npdot_rhs, power_base_adjoint,
-                       power_base_curvature, power_base_exponent_tangent, power_exponent_adjoint, prod_adjoint,
-                       prod_adjoint_tangent, std_adjoint, unbroadcast, untranspose, untranspose_tangent,
-                       var_adjoint, var_tangent)
+from ..runtime import (array_adjoint, astype_adjoint, astype_tangent, concatenate_adjoint, cumsum_adjoint,
+                       diff_adjoint, dot_lhs, dot_rhs, einsum_adjoint, einsum_adjoint_curvature,
+                       einsum_tangent, einsum_tangent_curvature, expand_reduced, extremum_adjoint,
+                       extremum_tangent, hstack_adjoint, index_adjoint, lift, like_argument, mean_adjoint,
+                       norm_adjoint, npdot_lhs, npdot_rhs, pad_adjoint, pad_tangent, power_base_adjoint,
+                       power_base_curvature, power_base_exponent_tangent, power_exponent_adjoint,
+                       prod_adjoint, prod_adjoint_tangent, solve_lhs_adjoint, solve_lhs_tangent, solve_outer,
+                       solve_rhs_adjoint, solve_rhs_tangent, sort_adjoint, sort_tangent, stack_adjoint,
+                       std_adjoint, tile_adjoint, unbroadcast, untranspose, untranspose_tangent, var_adjoint,
+                       var_tangent, vstack_adjoint)
 from .registry import forward_rule
 
 
@@ -198,3 +202,34 @@ def stack_adjoint_tangent(ans, g, arrays, axis=0):
 @forward_rule(array_adjoint, shape_only=("a",))
 def array_adjoint_tangent(ans, g, a):
     dans = array_adjoint(dg, a)
+
+
+@forward_rule(sort_tangent, shape_only=("a",))
+def sort_tangent_tangent(ans, d, a, axis=-1):
+    dans = sort_tangent(dd, a, axis)
+
+
+@forward_rule(pad_tangent)
+def pad_tangent_tangent(ans, d, pad_width, mode="constant"):
+    dans = pad_tangent(dd, pad_width, mode)
+
+
+@forward_rule(astype_tangent, shape_only=("result",))
+def astype_tangent_tangent(ans, d, result, dtype):
+    dans = astype_tangent(dd, result, dtype)
+
+
+@forward_rule(solve_rhs_tangent, shape_only=("b",))
+def solve_rhs_tangent_tangent(ans, a, t, b):
+    dans = solve_rhs_tangent(a, dt, b) + solve_lhs_tangent(a, da, b, ans)
+
+
+@forward_rule(solve_lhs_tangent, shape_only=("b",))
+def solve_lhs_tangent_tangent(ans, a, t, b, x):
+    dans = solve_lhs_tangent(a, dt, b, x) + solve_lhs_tangent(a, t, b, dx) + solve_lhs_tangent(a, da, b, ans)
+
+
+@forward_rule(einsum_tangent)
+def einsum_tangent_tangent(ans, subscripts, operands, tangents):
+    dans = einsum_tangent(subscripts, operands, dtangents) + einsum_tangent_curvature(subscripts, operands, tangents,
+                                                                                     doperands)
