@@ -310,3 +310,26 @@ def test_the_other_examples_gradients_check():
     check_grads(logreg.loss, [rng.normal(size=5), 0.1, X, y], wrt=("w", "b"), order=2)
     newton = load_example("newton")
     check_grads(newton.negative_log_likelihood, [rng.normal(size=5), X, y], order=2)
+
+
+# --- examples/smoothing.py --------------------------------------------------------------------
+smooth = load_example("smoothing")
+
+
+@pytest.mark.parametrize("lam", [0.5, 5.0])
+def test_smoothing_gradient_is_the_normal_equations(lam):
+    rng = np.random.default_rng(3)
+    x, y = rng.standard_normal(9), rng.standard_normal(9)
+    D = np.zeros((7, 9))  # second differences, written out by hand
+    for i in range(7):
+        D[i, i:i + 3] = [1.0, -2.0, 1.0]
+    expected = 2 * (x - y) + 2 * lam * D.T @ (D @ x)
+    for mode in ("reverse", "forward"):
+        np.testing.assert_allclose(tapeless.grad(smooth.loss, wrt="x", mode=mode)(x, y, lam), expected, rtol=1e-12)
+    check_grads(smooth.loss, [x, y, lam], wrt="x", order=2)
+    np.testing.assert_allclose(smooth.exact(y, lam), np.linalg.solve(np.eye(9) + lam * D.T @ D, y), rtol=1e-12)
+
+
+def test_smoothing_descent_reaches_the_exact_minimiser():
+    y = np.sin(np.linspace(0.0, 3.0, 25)) + 0.1 * np.random.default_rng(4).standard_normal(25)
+    np.testing.assert_allclose(smooth.descend(y, 2.0), smooth.exact(y, 2.0), atol=1e-9)
