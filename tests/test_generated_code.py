@@ -304,3 +304,18 @@ def test_full_reductions_and_output_shaping_arguments_need_no_unbroadcast():
     # an array decay makes the output an array: refused up front, with the output's shape
     with pytest.raises(tapeless.OutputError, match=r"returns an array of shape \(2,\) \(the shape of 'decay'\)"):
         g(w, x, np.array([0.1, 0.2]))
+
+
+def identity(x):
+    return x
+
+
+def test_no_generated_line_is_repeated_at_once():
+    # the output's adjoint was seeded twice when the output is an argument itself (dx = 1.0 twice)
+    assert tapeless.grad(identity).source.count("dx = 1.0") == 1
+    import test_programs
+    for pid, func, args, wrt, kwargs in test_programs.ENTRIES:
+        for mode in ("reverse", "forward"):
+            lines = [l for l in tapeless.grad(func, wrt=wrt, mode=mode).source.splitlines() if l.strip()]
+            repeats = [a for a, b in zip(lines, lines[1:]) if a == b and "=" in a and "stack.pop()" not in a]
+            assert not repeats, (pid, mode, repeats)

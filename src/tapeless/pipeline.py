@@ -217,7 +217,7 @@ def assemble(w):
             check = call(w.namer.bind("seed", seed_fn), load(value))
         else:
             check = const(1.0)
-        used = w.seeds[0] in names_loaded(bwd)
+        used = w.seeds[0] in live_in(bwd)  # read before the backward sweep assigns it
         seeding = [assign(w.seeds[0], check)] if used else [] if shaping is not None else [gast.Expr(value=check)]
         if w.returns == "grad":
             w.functions = [_def(w.namer.fresh(f"{w.fs.name}_grad"), args, start + w.fwd + seeding + bwd)]

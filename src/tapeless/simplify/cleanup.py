@@ -404,7 +404,8 @@ def _drop_constants(block, stores, loads, known):
 
 
 def merge_accumulations(stmts):
-    """``dx = a`` followed by ``dx = dx + b`` becomes ``dx = a + b``."""
+    """``dx = a`` followed by ``dx = dx + b`` becomes ``dx = a + b``; ``dx = dx + a`` followed
+    by ``dx = dx + b`` becomes ``dx = dx + a + b`` (the same additions in the same order)."""
     out = []
     for s in stmts:
         for field in ("body", "orelse"):
@@ -413,12 +414,27 @@ def merge_accumulations(stmts):
         prev = out[-1] if out else None
         if (prev is not None and isinstance(s, gast.Assign) and isinstance(prev, gast.Assign)
                 and isinstance(s.targets[0], gast.Name) and isinstance(prev.targets[0], gast.Name)
-                and s.targets[0].id == prev.targets[0].id and isinstance(s.value, gast.BinOp)
-                and isinstance(s.value.op, gast.Add) and isinstance(s.value.left, gast.Name)
-                and s.value.left.id == s.targets[0].id
-                and s.targets[0].id not in names_loaded(s.value.right)
-                and s.targets[0].id not in names_loaded(prev.value)):
-            prev.value = gast.BinOp(left=prev.value, op=gast.Add(), right=s.value.right)
+                and s.targets[0].id == prev.targets[0].id and _accumulates(s)
+                and (s.targets[0].id not in names_loaded(prev.value) or _accumulates(prev))):
+            prev.value = _onto(s.value, prev.value)
             continue
         out.append(s)
     return out
+
+
+def _onto(chain, start):
+    """``start + e1 + e2 ...`` for ``chain`` = ``d + e1 + e2 ...``: the additions of ``chain``
+    in the same order, starting from ``start`` instead of ``d``."""
+    if not isinstance(chain, gast.BinOp):
+        return start
+    return gast.BinOp(left=_onto(chain.left, start), op=gast.Add(), right=chain.right)
+
+
+def _accumulates(s):
+    """``s`` is ``d = d + e`` (or ``d = d + e1 + e2 ...``) with ``d`` read nowhere else."""
+    name, value, others = s.targets[0].id, s.value, []
+    while isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add):
+        others.append(value.right)
+        value = value.left
+    return (bool(others) and isinstance(value, gast.Name) and value.id == name
+            and not any(name in names_loaded(e) for e in others))

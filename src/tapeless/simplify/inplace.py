@@ -24,9 +24,23 @@ from .cleanup import walk_stmts
 
 
 def _is_accumulation(s, name):
-    return (isinstance(s, gast.Assign) and isinstance(s.value, gast.BinOp) and isinstance(s.value.op, gast.Add)
-            and isinstance(s.value.left, gast.Name) and s.value.left.id == name
-            and not any(isinstance(n, gast.Name) and n.id == name for n in iter_nodes(s.value.right)))
+    """``s`` is ``name = name + e`` or ``name = name + e1 + e2 ...``, ``name`` read nowhere else."""
+    return isinstance(s, gast.Assign) and _added(s.value, name) is not None
+
+
+def _added(value, name):
+    """``e`` for ``name + e``, ``e1 + e2`` for ``name + e1 + e2`` (and so on), else None."""
+    terms = []
+    while isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add):
+        terms.append(value.right)
+        value = value.left
+    if not terms or not (isinstance(value, gast.Name) and value.id == name) or any(
+            isinstance(n, gast.Name) and n.id == name for t in terms for n in iter_nodes(t)):
+        return None
+    total = terms.pop()
+    while terms:
+        total = gast.BinOp(left=total, op=gast.Add(), right=terms.pop())
+    return total
 
 
 def _calls(v, func_name):
@@ -58,7 +72,7 @@ def _owned(stmts, zeros_name, params, like_name=None):
                 ok = False
         if not ok or not accumulations:
             continue
-        allowed = {id(s.value.left) for s in accumulations} | converted
+        allowed = {id(_leftmost(s.value)) for s in accumulations} | converted
         for s in walk_stmts(stmts):
             if isinstance(s, gast.Return):
                 value = s.value
@@ -70,6 +84,12 @@ def _owned(stmts, zeros_name, params, like_name=None):
     return owned
 
 
+def _leftmost(value):
+    while isinstance(value, gast.BinOp):
+        value = value.left
+    return value
+
+
 class _InPlace(gast.NodeTransformer):
     def __init__(self, owned):
         self.owned = owned
@@ -77,7 +97,7 @@ class _InPlace(gast.NodeTransformer):
     def visit_Assign(self, node):
         target = node.targets[0]
         if isinstance(target, gast.Name) and target.id in self.owned and _is_accumulation(node, target.id):
-            new = gast.AugAssign(target=target, op=gast.Add(), value=node.value.right)
+            new = gast.AugAssign(target=target, op=gast.Add(), value=_added(node.value, target.id))
             for attr in ("origin",):
                 if hasattr(node, attr):
                     setattr(new, attr, getattr(node, attr))
