@@ -72,6 +72,17 @@ def f_logaddexp(a, b): return np.sum(np.logaddexp(a, b) * W)
 def f_chain(x): return np.sum(np.log(1.0 + np.exp(np.sin(x))) * np.sqrt(np.square(x) + 1.0) * W)
 
 
+
+def f_arcsinh(x): return np.sum(np.arcsinh(x) * W)
+def f_arccosh(x): return np.sum(np.arccosh(x + 1.5) * W)   # x > -0.5 here: inside the domain
+def f_arctanh(x): return np.sum(np.arctanh(x) * W)
+def f_deg2rad(x): return np.sum(np.sin(np.deg2rad(x * 40.0)) * W)
+def f_radians(x): return np.sum(np.radians(x) * W)
+def f_rad2deg(x): return np.sum(np.rad2deg(x) * W)
+def f_degrees(x): return np.sum(np.degrees(x) * W)
+def f_logaddexp2(a, b): return np.sum(np.logaddexp2(a, b) * W)
+
+
 def case(key, f, *args, wrt=0):
     name = key if isinstance(key, str) else registry.display_name(key)
     shape = "x".join(map(str, np.shape(args[0]))) or "float"
@@ -79,6 +90,15 @@ def case(key, f, *args, wrt=0):
 
 
 CASES = [
+    case(np.arcsinh, f_arcsinh, X),
+    case(np.arccosh, f_arccosh, P),
+    case(np.arctanh, f_arctanh, U),
+    case(np.deg2rad, f_deg2rad, X),
+    case(np.radians, f_radians, X),
+    case(np.rad2deg, f_rad2deg, X),
+    case(np.degrees, f_degrees, X),
+    case(np.logaddexp2, f_logaddexp2, X, Y, wrt=(0, 1)),
+    case(np.logaddexp2, f_logaddexp2, C, R, wrt=(0, 1)),
     case(np.exp, f_exp, X),
     case(np.expm1, f_expm1, X),
     case(np.log, f_log, P),
@@ -196,6 +216,7 @@ def test_maximum_tie_goes_to_first_argument():
 # --- non-differentiable NumPy functions contribute nothing ------------------------------
 def z_sign(x): return np.sum(x * np.sign(x) * W)
 def z_floor(x): return np.sum(x * np.floor(x) * W)
+def z_heaviside(x): return np.sum(x * np.heaviside(x, 0.5) * W)
 def z_ceil(x): return np.sum(x * np.ceil(x) * W)
 def z_round(x): return np.sum(x * np.round(x) * W)
 def z_rint(x): return np.sum(x * np.rint(x) * W)
@@ -239,6 +260,7 @@ def z_nonzero(x):
 NONDIFF = [
     (np.sign, z_sign, np.sign(X) * W),
     (np.floor, z_floor, np.floor(X) * W),
+    (np.heaviside, z_heaviside, np.heaviside(X, 0.5) * W),
     (np.ceil, z_ceil, np.ceil(X) * W),
     (np.round, z_round, np.round(X) * W),
     (np.rint, z_rint, np.rint(X) * W),

@@ -62,6 +62,7 @@ def f_scalar_ops(x, y): return (x * y - x / y + x ** 2.5 - y % 0.7 + -x) / (y + 
 
 
 
+def f_float_power(a, b): return np.sum(np.float_power(a, b) * W)
 def f_builtin_pow(x): return np.sum(pow(x * x + 1.0, 1.5) * W)
 def f_builtin_pow_both(x, y): return np.sum(pow(x * x + 1.0, y) * W)
 def f_builtin_pow_scalars(x, y): return pow(x, 3) + pow(2.0, y) + pow(x, y)
@@ -72,6 +73,7 @@ def case(key, f, *args, wrt=0):
 
 
 CASES = [
+    case(np.float_power, f_float_power, np.abs(X) + 0.5, Y, wrt=(0, 1)),
     case(pow, f_builtin_pow, X),
     case(pow, f_builtin_pow_both, X, Y, wrt=(0, 1)),
     case(pow, f_builtin_pow_scalars, 1.3, 0.6, wrt=(0, 1)),

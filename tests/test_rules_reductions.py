@@ -84,11 +84,21 @@ def f_builtin_sum_rows(x): return np.sum(sum(x * W) * W[0])
 def f_builtin_sum_start(x, s): return sum(np.sin(x[1]), s ** 2)
 
 
+
+TRAPEZOID = getattr(np, "trapezoid", None) or np.trapz   # NumPy 2 renamed np.trapz
+def f_trapezoid(y): return TRAPEZOID(y[0] ** 2, dx=0.5)
+def f_trapezoid_x(y): return np.sum(TRAPEZOID(np.sin(y), np.array([0.0, 0.3, 1.0, 1.2])) * W1)
+def f_trapezoid_axis(y): return np.sum(TRAPEZOID(y, axis=0) * W[0])
+
+
 def case(key, f, *args, wrt=0, marks=()):
     return pytest.param(key, f, args, wrt, id=f"{registry.display_name(key)}-{f.__name__}", marks=marks)
 
 
 CASES = [
+    case(TRAPEZOID, f_trapezoid, X),
+    case(TRAPEZOID, f_trapezoid_x, X),
+    case(TRAPEZOID, f_trapezoid_axis, X),
     case(np.diff, f_diff, X),
     case(np.diff, f_diff_n2_axis0, X),
     case(np.diff, f_diff_kw, X),

@@ -146,12 +146,33 @@ def f_astype_float(x): return np.sum(x.astype(np.float64) ** 2 * W)
 def f_astype_int(x): return np.sum(x.astype(int) * x * W)   # the cast itself is piecewise constant
 
 
+
+def f_diagonal(x): return np.sum(np.diagonal(x) * W[0, :3])
+def f_diagonal_offset(x): return np.sum(np.diagonal(x, 1) * W[0, :3])
+def f_diagonal_axes(x): return np.sum(np.diagonal(x, -1, 2, 1) * W[:2, :3])   # of a 2x3x4 array
+def f_diagonal_method(x): return np.sum(x.diagonal(1) * W[0, :3])
+def f_diag_vector(x): return np.sum(np.diag(x, 1) * np.arange(49.0).reshape(7, 7))
+def f_diag_matrix(x): return np.sum(np.diag(x, -1) * W[0, :2])
+def f_triu(x): return np.sum(np.triu(x) * W)
+def f_tril(x): return np.sum(np.tril(x, -1) ** 2 * W)
+def f_triu_k(x): return np.sum(np.triu(np.sin(x), 2) * W)
+
+
 def case(key, f, *args, wrt=0, marks=()):
     return pytest.param(key, f, args, wrt, id=f"{registry.display_name(key)}-{f.__name__}", marks=marks)
 
 
 # "regression": the case failed before commit 4324aa0 (wrong gradient, crash or refusal).
 CASES = [
+    case(np.diagonal, f_diagonal, X),
+    case(np.diagonal, f_diagonal_offset, X),
+    case(np.diagonal, f_diagonal_axes, T),
+    case(("method", "diagonal"), f_diagonal_method, X),
+    case(np.diag, f_diag_vector, V),
+    case(np.diag, f_diag_matrix, X),
+    case(np.triu, f_triu, X),
+    case(np.tril, f_tril, X),
+    case(np.triu, f_triu_k, X),
     case(np.pad, f_pad, X),
     case(np.pad, f_pad_widths, X),
     case(("method", "astype"), f_astype_float, X),

@@ -138,9 +138,14 @@ def ff_astype(x): return np.sum(np.sin(x * _V6).astype(np.float64) ** 3)
 def ff_solve(x): return np.sum(np.linalg.solve(_M + x * _N, np.cos(x * _B)) * _W6[:3])
 def ff_inv_det(x): return np.sum(np.linalg.inv(_M + x * _N) * _N) + np.linalg.det(_M + x * x * _N)
 def ff_einsum(x): return np.einsum("ij,j,i->", _M + x * _N, np.sin(x * _B), np.cos(x * _B))
+_TRAPEZOID = getattr(np, "trapezoid", None) or np.trapz
+def ff_trapezoid(x): return _TRAPEZOID(np.sin(x * _V6) ** 2, dx=0.2)
+def ff_diag(x): return np.sum(np.diag(np.sin(x * _B), 1) * np.triu(np.outer(_V6, _W6))[:4, :4]) + np.sum(np.diagonal(x * _N) ** 3)
+def ff_elementwise(x): return np.sum(np.arcsinh(x * _V6) + np.arctanh(0.3 * np.tanh(x * _W6)) + np.logaddexp2(x * _V6, _W6))
 
 
-@pytest.mark.parametrize("f", [ff_sort, ff_pad, ff_astype, ff_solve, ff_inv_det, ff_einsum])
+@pytest.mark.parametrize("f", [ff_sort, ff_pad, ff_astype, ff_solve, ff_inv_det, ff_einsum, ff_trapezoid, ff_diag,
+                               ff_elementwise])
 def test_second_derivatives_of_the_new_rules_forward_over_forward(f):
     x = 0.37
     forward_twice = tapeless.grad(tapeless.grad(f, mode="forward"), mode="forward")

@@ -309,6 +309,46 @@ def astype_tangent(d, ans, dtype):
     return np.zeros(np.shape(ans))
 
 
+def diagonal_adjoint(g, a, offset=0, axis1=0, axis2=1):
+    """Adjoint of ``np.diagonal(a, offset, axis1, axis2)``: ``g`` written on that diagonal of
+    zeros of ``a``'s shape."""
+    out = np.zeros(np.shape(a))
+    planes = np.moveaxis(out, (axis1, axis2), (-2, -1))  # a view: writing it writes out
+    n = np.shape(g)[-1]
+    planes[..., np.arange(n) + max(0, -offset), np.arange(n) + max(0, offset)] = g
+    return out
+
+
+def diag_adjoint(g, v, k=0):
+    """Adjoint of ``np.diag(v, k)``: the ``k``-th diagonal of ``g`` for a vector ``v`` (which
+    ``np.diag`` put there), or ``g`` placed on it for a matrix ``v`` (from which it was read)."""
+    if np.ndim(v) == 1:
+        return np.array(np.diagonal(g, k))
+    return diagonal_adjoint(g, v, k)
+
+
+def trapezoid_adjoint(g, y, x=None, dx=1.0, axis=-1):
+    """Adjoint of ``np.trapezoid(y, x, dx, axis)`` with respect to ``y``: each sample's weight in
+    the trapezoidal sum (half an interval at the ends, two halves inside)."""
+    n = np.shape(y)[axis]
+    if x is None:
+        steps = np.full(n - 1, float(dx))
+    else:
+        x = np.asarray(x, dtype=float)
+        steps = np.diff(x) if x.ndim == 1 else np.moveaxis(np.diff(x, axis=axis), axis, -1)
+    weights = np.zeros(np.shape(steps)[:-1] + (n,))  # the integration axis last
+    weights[..., :-1] += steps / 2.0
+    weights[..., 1:] += steps / 2.0
+    return np.moveaxis(np.expand_dims(g, -1) * weights, -1, axis)
+
+
+def trapezoid_tangent(d, x=None, dx=1.0, axis=-1):
+    """Tangent of ``np.trapezoid(y, x, dx, axis)`` along ``y``'s tangent ``d`` (it is linear in
+    ``y``): the same rule applied to ``d`` (``np.trapz`` before NumPy 2)."""
+    rule = getattr(np, "trapezoid", None) or np.trapz
+    return rule(d, x, dx, axis)
+
+
 def sort_adjoint(g, a, axis=-1):
     """Adjoint of ``np.sort(a, axis)``: each element of ``g`` goes back to the place its value
     was sorted from."""
@@ -768,7 +808,8 @@ _LINEAR_IN = {
     solve_lhs_adjoint: (0, 3), solve_lhs_tangent: (1, 3), solve_rhs_tangent: (1,), sort_adjoint: (0,),
     sort_tangent: (0,), einsum_adjoint: (0,), einsum_tangent: (2,), einsum_adjoint_curvature: (0, 3),
     pad_adjoint: (0,), pad_tangent: (0,), astype_adjoint: (0,), astype_tangent: (0,),
-    einsum_tangent_curvature: (2, 3),
+    einsum_tangent_curvature: (2, 3), diagonal_adjoint: (0,), diag_adjoint: (0,), trapezoid_adjoint: (0,),
+    trapezoid_tangent: (0,),
 }
 for _helper, _positions in _LINEAR_IN.items():
     _helper.linear_in = _positions

@@ -176,6 +176,37 @@ def logaddexp(ans, g, a, b):
     db = unbroadcast(g * np.exp(b - ans), b)
 
 
+@reverse_rule(np.arcsinh)
+def arcsinh(ans, g, x):
+    dx = g / np.sqrt(x ** 2 + 1.0)
+
+
+@reverse_rule(np.arccosh)
+def arccosh(ans, g, x):
+    dx = g / np.sqrt(x ** 2 - 1.0)
+
+
+@reverse_rule(np.arctanh)
+def arctanh(ans, g, x):
+    dx = g / (1.0 - x ** 2)
+
+
+@reverse_rule(np.deg2rad, np.radians)
+def deg2rad(ans, g, x):
+    dx = g * (np.pi / 180.0)
+
+
+@reverse_rule(np.rad2deg, np.degrees)
+def rad2deg(ans, g, x):
+    dx = g * (180.0 / np.pi)
+
+
+@reverse_rule(np.logaddexp2)
+def logaddexp2(ans, g, a, b):
+    da = unbroadcast(g * np.exp2(a - ans), a)
+    db = unbroadcast(g * np.exp2(b - ans), b)
+
+
 # -- forward (tangent) rules ---------------------------------------------------------------
 
 @forward_rule(np.exp)
@@ -332,3 +363,33 @@ def hypot_tangent(ans, a, b):
 @forward_rule(np.logaddexp)
 def logaddexp_tangent(ans, a, b):
     dans = da * np.exp(a - ans) + db * np.exp(b - ans)
+
+
+@forward_rule(np.arcsinh)
+def arcsinh_tangent(ans, x):
+    dans = dx / np.sqrt(x ** 2 + 1.0)
+
+
+@forward_rule(np.arccosh)
+def arccosh_tangent(ans, x):
+    dans = dx / np.sqrt(x ** 2 - 1.0)
+
+
+@forward_rule(np.arctanh)
+def arctanh_tangent(ans, x):
+    dans = dx / (1.0 - x ** 2)
+
+
+@forward_rule(np.deg2rad, np.radians)
+def deg2rad_tangent(ans, x):
+    dans = dx * (np.pi / 180.0)
+
+
+@forward_rule(np.rad2deg, np.degrees)
+def rad2deg_tangent(ans, x):
+    dans = dx * (180.0 / np.pi)
+
+
+@forward_rule(np.logaddexp2)
+def logaddexp2_tangent(ans, a, b):
+    dans = da * np.exp2(a - ans) + db * np.exp2(b - ans)

@@ -9,6 +9,7 @@ no tangent term.
 import numpy as np
 
 from ..runtime import (array_adjoint, astype_adjoint, astype_tangent, concatenate_adjoint, cumsum_adjoint,
+                       diag_adjoint, diagonal_adjoint, trapezoid_adjoint, trapezoid_tangent,
                        diff_adjoint, dot_lhs, dot_rhs, einsum_adjoint, einsum_adjoint_curvature,
                        einsum_tangent, einsum_tangent_curvature, expand_reduced, extremum_adjoint,
                        extremum_tangent, hstack_adjoint, index_adjoint, lift, like_argument, mean_adjoint,
@@ -160,6 +161,26 @@ def pad_adjoint_tangent(ans, g, a, pad_width, mode="constant"):
 @forward_rule(astype_adjoint, shape_only=("a",))
 def astype_adjoint_tangent(ans, g, a, dtype):
     dans = astype_adjoint(dg, a, dtype)
+
+
+@forward_rule(diagonal_adjoint, shape_only=("a",))
+def diagonal_adjoint_tangent(ans, g, a, offset=0, axis1=0, axis2=1):
+    dans = diagonal_adjoint(dg, a, offset, axis1, axis2)
+
+
+@forward_rule(diag_adjoint, shape_only=("v",))
+def diag_adjoint_tangent(ans, g, v, k=0):
+    dans = diag_adjoint(dg, v, k)
+
+
+@forward_rule(trapezoid_adjoint, shape_only=("y",))
+def trapezoid_adjoint_tangent(ans, g, y, x=None, spacing=1.0, axis=-1):
+    dans = trapezoid_adjoint(dg, y, x, spacing, axis)
+
+
+@forward_rule(trapezoid_tangent)
+def trapezoid_tangent_tangent(ans, d, x=None, spacing=1.0, axis=-1):
+    dans = trapezoid_tangent(dd, x, spacing, axis)
 
 
 @forward_rule(like_argument, shape_only=("x",))

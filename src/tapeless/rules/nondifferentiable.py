@@ -17,7 +17,7 @@ nondifferentiable(
     np.zeros, np.ones, np.empty, np.zeros_like, np.ones_like, np.empty_like, np.full,
     np.full_like, np.arange, np.linspace, np.eye, np.identity, np.shape, np.ndim, np.size,
     # piecewise constant functions and predicates
-    np.sign, np.floor, np.ceil, np.round, np.rint, np.trunc, np.argmax, np.argmin, np.argsort,
+    np.sign, np.heaviside, np.floor, np.ceil, np.round, np.rint, np.trunc, np.argmax, np.argmin, np.argsort,
     np.isnan, np.isinf, np.isfinite, np.equal, np.not_equal, np.less, np.less_equal,
     np.greater, np.greater_equal, np.logical_and, np.logical_or, np.logical_not, np.all, np.any,
     np.allclose, np.isclose, np.count_nonzero, np.nonzero,

@@ -36,7 +36,7 @@ def pow_constant_exponent(ans, g, a, b):
     da = g * b * a ** (b - 1) if b != 0 else 0 * g
 
 
-@reverse_rule(("op", "Pow"), np.power, builtins.pow, constant={"b": pow_constant_exponent})
+@reverse_rule(("op", "Pow"), np.power, np.float_power, builtins.pow, constant={"b": pow_constant_exponent})
 def pow(ans, g, a, b):
     da = unbroadcast(power_base_adjoint(g, a, b), a)
     db = unbroadcast(power_exponent_adjoint(g, ans, a), b)
@@ -97,7 +97,7 @@ def pow_constant_exponent_tangent(ans, a, b):
     dans = da * b * a ** (b - 1) if b != 0 else 0 * da
 
 
-@forward_rule(("op", "Pow"), np.power, builtins.pow, constant={"b": pow_constant_exponent_tangent})
+@forward_rule(("op", "Pow"), np.power, np.float_power, builtins.pow, constant={"b": pow_constant_exponent_tangent})
 def pow_tangent(ans, a, b):
     dans = power_base_adjoint(da, a, b) + power_exponent_adjoint(db, ans, a)
 

@@ -5,9 +5,9 @@ import builtins
 
 import numpy as np
 
-from ..runtime import (cumsum_adjoint, diff_adjoint, expand_reduced, extremum_adjoint, extremum_tangent, mean_adjoint,
+from ..runtime import (cumsum_adjoint, diff_adjoint, expand_reduced, trapezoid_adjoint, trapezoid_tangent, extremum_adjoint, extremum_tangent, mean_adjoint,
                        prod_adjoint, prod_tangent, std_adjoint, unbroadcast, var_adjoint, var_tangent)
-from .registry import forward_rule, reverse_rule
+from .registry import forward_rule, keyword_aliases, reverse_rule
 
 
 @reverse_rule(np.sum, ("method", "sum"))
@@ -61,6 +61,20 @@ def builtin_sum(ans, g, a, start=0):
     dstart = unbroadcast(g, start)
 
 
+# np.trapezoid (NumPy 2), np.trapz (before): with respect to the samples; x and dx are the grid
+# (dx is called spacing here: a forward rule's tangent of x is named dx)
+_TRAPEZOID = [f for f in (getattr(np, "trapezoid", None), getattr(np, "trapz", None)) if f is not None]
+
+
+@reverse_rule(*_TRAPEZOID)
+def trapezoid(ans, g, y, x=None, spacing=1.0, axis=-1):
+    dy = trapezoid_adjoint(g, y, x, spacing, axis)
+
+
+for _rule in _TRAPEZOID:
+    keyword_aliases(_rule, dx="spacing")
+
+
 # -- forward (tangent) rules ---------------------------------------------------------------
 
 @forward_rule(np.sum, ("method", "sum"))
@@ -106,3 +120,8 @@ def diff_tangent(ans, a, n=1, axis=-1):
 @forward_rule(builtins.sum)
 def builtin_sum_tangent(ans, a, start=0):
     dans = np.sum(da, 0) + dstart
+
+
+@forward_rule(*_TRAPEZOID)
+def trapezoid_tangent_rule(ans, y, x=None, spacing=1.0, axis=-1):
+    dans = trapezoid_tangent(dy, x, spacing, axis)

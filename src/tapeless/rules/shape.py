@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from ..runtime import (array_adjoint, astype_adjoint, astype_tangent, concatenate_adjoint, hstack_adjoint,
+from ..runtime import (array_adjoint, astype_adjoint, astype_tangent, concatenate_adjoint, diag_adjoint,
+                       diagonal_adjoint, hstack_adjoint,
                        index_adjoint, pad_adjoint, pad_refusal, pad_tangent, sort_adjoint, sort_tangent, stack_adjoint,
                        tile_adjoint, untranspose, untranspose_tangent, vstack_adjoint)
 from .registry import check_constant, forward_rule, nondifferentiable, reverse_rule
@@ -116,6 +117,26 @@ def pad(ans, g, array, pad_width, mode="constant", constant_values=0):
 @reverse_rule(("method", "astype"))
 def astype(ans, g, a, dtype, order="K", casting="unsafe", subok=True, copy=True):
     da = astype_adjoint(g, a, dtype)
+
+
+@reverse_rule(np.diagonal, ("method", "diagonal"))
+def diagonal(ans, g, a, offset=0, axis1=0, axis2=1):
+    da = diagonal_adjoint(g, a, offset, axis1, axis2)
+
+
+@reverse_rule(np.diag)
+def diag(ans, g, v, k=0):
+    dv = diag_adjoint(g, v, k)
+
+
+@reverse_rule(np.triu)
+def triu(ans, g, m, k=0):
+    dm = np.triu(g, k)
+
+
+@reverse_rule(np.tril)
+def tril(ans, g, m, k=0):
+    dm = np.tril(g, k)
 
 
 nondifferentiable(
@@ -234,6 +255,26 @@ def pad_tangent_rule(ans, array, pad_width, mode="constant", constant_values=0):
 def astype_tangent_rule(ans, a, dtype, order="K", casting="unsafe", subok=True, copy=True):
     dans = astype_tangent(da, ans, dtype)
 
+
+
+@forward_rule(np.diagonal, ("method", "diagonal"))
+def diagonal_tangent(ans, a, offset=0, axis1=0, axis2=1):
+    dans = np.diagonal(da, offset, axis1, axis2)
+
+
+@forward_rule(np.diag)
+def diag_tangent(ans, v, k=0):
+    dans = np.diag(dv, k)
+
+
+@forward_rule(np.triu)
+def triu_tangent(ans, m, k=0):
+    dans = np.triu(dm, k)
+
+
+@forward_rule(np.tril)
+def tril_tangent(ans, m, k=0):
+    dans = np.tril(dm, k)
 
 # a literal padding mode the rules do not handle is refused where the call is
 check_constant(np.pad, 2, "mode", pad_refusal)
