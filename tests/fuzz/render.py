@@ -102,6 +102,11 @@ UNARY = {
     "floor": Unary("({0} * np.floor({0}))", inst_tpl="({0} * _I.floor({0}))", bound=lambda b: b * (b + 1)),
     "float": Unary("{0}", "float({0})", bound=lambda b: b),
     "negative": Unary("np.negative({0})", bound=lambda b: b),
+    "arcsinh": Unary("np.arcsinh({0})", bound=lambda b: math.asinh(b)),
+    "arccosh": Unary("np.arccosh(1.5 + {0} * {0})", bound=lambda b: math.acosh(1.5 + b * b)),
+    "arctanh": Unary("np.arctanh(0.5 * np.tanh({0}))", bound=lambda b: 0.55),
+    "deg2rad": Unary("np.deg2rad({0})", bound=lambda b: b * math.pi / 180.0),
+    "rad2deg": Unary("np.rad2deg({0})", bound=lambda b: b * 180.0 / math.pi),
 }
 UNARY_NAMES = tuple(UNARY)
 
@@ -164,7 +169,8 @@ INDEXES = (
     ("np.tile({0}, 2)", False), ("np.diff({0}, axis=0)", False), ("np.swapaxes({0}, 0, -1)", True),
     ("np.vstack([{0}, {0}])", False), ("np.hstack([{0}, np.tanh({0})])", False), ("sum({0})", False),
     ("np.einsum('ij->ji', {0})", True), ("np.einsum('ij,ij->i', {0}, {0})", False),
-    ("np.einsum('i,j->ij', {0}, {0})", False),
+    ("np.einsum('i,j->ij', {0}, {0})", False), ("np.diagonal({0})", False), ("np.triu({0})", False),
+    ("np.tril({0}, -1)", False), ("np.diag({0})", False),
 )
 
 
