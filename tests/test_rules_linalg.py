@@ -93,6 +93,17 @@ def f_einsum_same_twice(a): return np.sum(np.einsum("ij,kj->ik", a, a) * G[(3, 3
 def f_einsum_batched(t, b): return np.sum(np.einsum("bij,jk->bik", t, b) * G[(5, 3, 2)])
 
 
+
+V3S = rng.normal(size=(5, 3))   # a stack of 3-vectors
+def f_cross(a, b): return np.sum(np.cross(a, b) * G[(3,)])
+def f_cross_stack(a, b): return np.sum(np.cross(a, b) * G[(5, 3)])   # a stack against one vector
+def f_kron_vectors(a, b): return np.sum(np.kron(a, b) * np.arange(12.0))
+def f_kron_matrices(a, b): return np.sum(np.kron(a, b) * np.arange(96.0).reshape(12, 8) / 50.0)
+def f_convolve(a, b): return np.sum(np.convolve(a, b) * np.arange(6.0))
+def f_convolve_same(a, b): return np.sum(np.convolve(a, b, "same") * G[(4,)])
+def f_convolve_valid(a, b): return np.sum(np.convolve(a, b, mode="valid") * G[(2,)])
+
+
 def case(key, f, *args, wrt=(0, 1), marks=()):
     shapes = "@".join("x".join(map(str, np.shape(a))) or "s" for a in args)
     return pytest.param(key, f, args, wrt, id=f"{registry.display_name(key)}-{f.__name__}-{shapes}-wrt{wrt}",
@@ -100,6 +111,13 @@ def case(key, f, *args, wrt=(0, 1), marks=()):
 
 
 CASES = [
+    case(np.cross, f_cross, v3, v3[::-1] + 1.0),
+    case(np.cross, f_cross_stack, V3S, v3),
+    case(np.kron, f_kron_vectors, v3, v4),
+    case(np.kron, f_kron_matrices, A, B),
+    case(np.convolve, f_convolve, v3, v4),
+    case(np.convolve, f_convolve_same, v4, v3),
+    case(np.convolve, f_convolve_valid, v3, v4),
     case(np.einsum, f_einsum_matmul, A, B),
     case(np.einsum, f_einsum_implicit, A, B),
     case(np.einsum, f_einsum_summed_alone, A, wrt=0),

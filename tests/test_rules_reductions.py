@@ -91,11 +91,22 @@ def f_trapezoid_x(y): return np.sum(TRAPEZOID(np.sin(y), np.array([0.0, 0.3, 1.0
 def f_trapezoid_axis(y): return np.sum(TRAPEZOID(y, axis=0) * W[0])
 
 
+
+def f_average(x): return np.average(x ** 2)
+def f_average_weights(x): return np.sum(np.average(x, axis=1, weights=np.array([1.0, 2.0, 0.5, 3.0])) * W1)
+def f_average_full_weights(x): return np.average(np.sin(x), weights=W ** 2)
+def f_average_keepdims(x): return np.sum(np.average(x, axis=0, weights=W1, keepdims=True) ** 2)
+
+
 def case(key, f, *args, wrt=0, marks=()):
     return pytest.param(key, f, args, wrt, id=f"{registry.display_name(key)}-{f.__name__}", marks=marks)
 
 
 CASES = [
+    case(np.average, f_average, X),
+    case(np.average, f_average_weights, X),
+    case(np.average, f_average_full_weights, X),
+    case(np.average, f_average_keepdims, X),
     case(TRAPEZOID, f_trapezoid, X),
     case(TRAPEZOID, f_trapezoid_x, X),
     case(TRAPEZOID, f_trapezoid_axis, X),
@@ -246,3 +257,12 @@ def z_methods(x):
 def test_nondifferentiable_methods_contribute_zero():
     factor = 1.0 + np.argmax(X) + 2.0 * np.argmin(X) + 4.0 + 8.0
     np.testing.assert_allclose(tapeless.grad(z_methods)(X), W * factor, rtol=1e-12)
+
+
+def average_with_its_weights(x): return np.average(x, weights=W, returned=True)[0]
+
+
+def test_average_returning_the_weights_is_refused_where_it_is():
+    with pytest.raises(tapeless.UnsupportedSyntax, match=r"np.average\(\.\.\., returned=True\) is not differentiated") as info:
+        tapeless.grad(average_with_its_weights)
+    assert info.value.location.lineno == average_with_its_weights.__code__.co_firstlineno

@@ -155,3 +155,12 @@ def test_second_derivatives_of_the_new_rules_forward_over_forward(f):
     fd = (first(x + h) - first(x - h)) / (2 * h)
     assert reverse_then_forward(x) == pytest.approx(fd, rel=1e-6, abs=1e-8)
     assert forward_twice(x) == pytest.approx(reverse_then_forward(x), rel=1e-10, abs=1e-12)
+
+
+def ff_batch2(x):
+    return (np.sum(np.cross(np.sin(x * _B), _B) * _B) + np.sum(np.kron(np.sin(x * _B), np.cos(x * _B[:2])))
+            + np.sum(np.convolve(np.sin(x * _V6), _B, "same") ** 2) + np.average(np.sin(x * _V6), weights=_V6 ** 2))
+
+
+def test_second_derivatives_of_the_second_batch_forward_over_forward():
+    test_second_derivatives_of_the_new_rules_forward_over_forward(ff_batch2)

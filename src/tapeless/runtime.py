@@ -349,6 +349,48 @@ def trapezoid_tangent(d, x=None, dx=1.0, axis=-1):
     return rule(d, x, dx, axis)
 
 
+def convolve_adjoint(g, a, v, mode="full"):
+    """Adjoint of ``a`` in ``np.convolve(a, v, mode)``: ``g`` placed in the full-length result,
+    correlated with ``v`` (the same formula gives ``v``'s adjoint with the two swapped)."""
+    a, v, g = np.asarray(a), np.asarray(v), np.asarray(g)
+    full = np.zeros(a.size + v.size - 1)
+    start = {"full": 0, "same": (min(a.size, v.size) - 1) // 2, "valid": min(a.size, v.size) - 1}[mode]
+    full[start:start + g.size] = g
+    return np.correlate(full, v, "valid")
+
+
+def kron_lhs(g, a, b):
+    """Adjoint of ``a`` in ``np.kron(a, b)`` (vectors, or matrices)."""
+    return _kron_adjoint(g, a, b, "ikjl,kl->ij", "ik,k->i")
+
+
+def kron_rhs(g, a, b):
+    """Adjoint of ``b`` in ``np.kron(a, b)`` (vectors, or matrices)."""
+    return _kron_adjoint(g, a, b, "ikjl,ij->kl", "ik,i->k")
+
+
+def _kron_adjoint(g, a, b, matrices, vectors):
+    shape_a, shape_b = np.shape(a), np.shape(b)
+    other = b if matrices.endswith("ij") else a
+    if len(shape_a) == len(shape_b) == 2:
+        return np.einsum(matrices, np.reshape(g, (shape_a[0], shape_b[0], shape_a[1], shape_b[1])), other)
+    if len(shape_a) == len(shape_b) == 1:
+        return np.einsum(vectors, np.reshape(g, (shape_a[0], shape_b[0])), other)
+    raise UnsupportedSyntax("np.kron is differentiated for two vectors or two matrices")
+
+
+def average_adjoint(g, a, axis=None, weights=None, keepdims=False):
+    """Adjoint of ``np.average(a, axis, weights)`` with constant ``weights``: ``g`` spread over
+    ``a`` in proportion to the weights."""
+    if weights is None:
+        return mean_adjoint(g, a, axis, keepdims)
+    w = np.asarray(weights, dtype=float)
+    if w.shape != np.shape(a):  # one weight per position along the axis
+        w = np.reshape(w, [w.size if i == axis % np.ndim(a) else 1 for i in range(np.ndim(a))])
+    total = np.sum(w * np.ones(np.shape(a)), axis=axis, keepdims=True)
+    return expand_reduced(g, a, axis, keepdims) * (w / total)
+
+
 def sort_adjoint(g, a, axis=-1):
     """Adjoint of ``np.sort(a, axis)``: each element of ``g`` goes back to the place its value
     was sorted from."""
@@ -809,7 +851,7 @@ _LINEAR_IN = {
     sort_tangent: (0,), einsum_adjoint: (0,), einsum_tangent: (2,), einsum_adjoint_curvature: (0, 3),
     pad_adjoint: (0,), pad_tangent: (0,), astype_adjoint: (0,), astype_tangent: (0,),
     einsum_tangent_curvature: (2, 3), diagonal_adjoint: (0,), diag_adjoint: (0,), trapezoid_adjoint: (0,),
-    trapezoid_tangent: (0,),
+    trapezoid_tangent: (0,), convolve_adjoint: (0, 2), kron_lhs: (0, 2), kron_rhs: (0, 1), average_adjoint: (0,),
 }
 for _helper, _positions in _LINEAR_IN.items():
     _helper.linear_in = _positions

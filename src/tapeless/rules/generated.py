@@ -8,17 +8,17 @@ no tangent term.
 
 import numpy as np
 
-from ..runtime import (array_adjoint, astype_adjoint, astype_tangent, concatenate_adjoint, cumsum_adjoint,
-                       diag_adjoint, diagonal_adjoint, trapezoid_adjoint, trapezoid_tangent,
-                       diff_adjoint, dot_lhs, dot_rhs, einsum_adjoint, einsum_adjoint_curvature,
-                       einsum_tangent, einsum_tangent_curvature, expand_reduced, extremum_adjoint,
-                       extremum_tangent, hstack_adjoint, index_adjoint, lift, like_argument, mean_adjoint,
+from ..runtime import (array_adjoint, astype_adjoint, astype_tangent, average_adjoint, concatenate_adjoint,
+                       convolve_adjoint, cumsum_adjoint, diag_adjoint, diagonal_adjoint, diff_adjoint,
+                       dot_lhs, dot_rhs, einsum_adjoint, einsum_adjoint_curvature, einsum_tangent,
+                       einsum_tangent_curvature, expand_reduced, extremum_adjoint, extremum_tangent,
+                       hstack_adjoint, index_adjoint, kron_lhs, kron_rhs, lift, like_argument, mean_adjoint,
                        norm_adjoint, npdot_lhs, npdot_rhs, pad_adjoint, pad_tangent, power_base_adjoint,
                        power_base_curvature, power_base_exponent_tangent, power_exponent_adjoint,
                        prod_adjoint, prod_adjoint_tangent, solve_lhs_adjoint, solve_lhs_tangent, solve_outer,
                        solve_rhs_adjoint, solve_rhs_tangent, sort_adjoint, sort_tangent, stack_adjoint,
-                       std_adjoint, tile_adjoint, unbroadcast, untranspose, untranspose_tangent, var_adjoint,
-                       var_tangent, vstack_adjoint)
+                       std_adjoint, tile_adjoint, trapezoid_adjoint, trapezoid_tangent, unbroadcast,
+                       untranspose, untranspose_tangent, var_adjoint, var_tangent, vstack_adjoint)
 from .registry import forward_rule
 
 
@@ -181,6 +181,26 @@ def trapezoid_adjoint_tangent(ans, g, y, x=None, spacing=1.0, axis=-1):
 @forward_rule(trapezoid_tangent)
 def trapezoid_tangent_tangent(ans, d, x=None, spacing=1.0, axis=-1):
     dans = trapezoid_tangent(dd, x, spacing, axis)
+
+
+@forward_rule(convolve_adjoint, shape_only=("a",))
+def convolve_adjoint_tangent(ans, g, a, v, mode="full"):
+    dans = convolve_adjoint(dg, a, v, mode) + convolve_adjoint(g, a, dv, mode)
+
+
+@forward_rule(kron_lhs, shape_only=("a",))
+def kron_lhs_tangent(ans, g, a, b):
+    dans = kron_lhs(dg, a, b) + kron_lhs(g, a, db)
+
+
+@forward_rule(kron_rhs, shape_only=("b",))
+def kron_rhs_tangent(ans, g, a, b):
+    dans = kron_rhs(dg, a, b) + kron_rhs(g, da, b)
+
+
+@forward_rule(average_adjoint, shape_only=("a",))
+def average_adjoint_tangent(ans, g, a, axis=None, weights=None, keepdims=False):
+    dans = average_adjoint(dg, a, axis, weights, keepdims)
 
 
 @forward_rule(like_argument, shape_only=("x",))

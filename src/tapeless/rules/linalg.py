@@ -1,10 +1,11 @@
 """Rules for linear algebra: dot, matmul (the @ operator is in operators.py), norm, outer,
-trace, einsum, and the inverse, determinant and linear solve of square matrices (or stacks of
+trace, einsum, cross, kron, convolve, and the inverse, determinant and linear solve of square matrices (or stacks of
 them)."""
 
 import numpy as np
 
-from ..runtime import (einsum_adjoint, einsum_refusal, einsum_tangent, norm_adjoint, norm_tangent, npdot_lhs, npdot_rhs, solve_lhs_adjoint, solve_lhs_tangent,
+from ..runtime import (convolve_adjoint, einsum_adjoint, einsum_refusal, einsum_tangent, kron_lhs, kron_rhs,
+                       norm_adjoint, norm_tangent, npdot_lhs, npdot_rhs, solve_lhs_adjoint, solve_lhs_tangent,
                        solve_rhs_adjoint, solve_rhs_tangent, unbroadcast)
 from .registry import check_constant, forward_rule, reverse_rule
 
@@ -52,6 +53,24 @@ def einsum(ans, g, subscripts, *operands, optimize=False):
     doperands = einsum_adjoint(g, subscripts, operands)
 
 
+@reverse_rule(np.cross)
+def cross(ans, g, a, b):
+    da = unbroadcast(np.cross(b, g), a)
+    db = unbroadcast(np.cross(g, a), b)
+
+
+@reverse_rule(np.kron)
+def kron(ans, g, a, b):
+    da = kron_lhs(g, a, b)
+    db = kron_rhs(g, a, b)
+
+
+@reverse_rule(np.convolve)
+def convolve(ans, g, a, v, mode="full"):
+    da = convolve_adjoint(g, a, v, mode)
+    dv = convolve_adjoint(g, v, a, mode)
+
+
 # -- forward (tangent) rules ---------------------------------------------------------------
 
 @forward_rule(np.dot, ("method", "dot"))
@@ -92,6 +111,21 @@ def solve_tangent(ans, a, b):
 @forward_rule(np.einsum)
 def einsum_tangent_rule(ans, subscripts, *operands, optimize=False):
     dans = einsum_tangent(subscripts, operands, doperands)
+
+
+@forward_rule(np.cross)
+def cross_tangent(ans, a, b):
+    dans = np.cross(da, b) + np.cross(a, db)
+
+
+@forward_rule(np.kron)
+def kron_tangent(ans, a, b):
+    dans = np.kron(da, b) + np.kron(a, db)
+
+
+@forward_rule(np.convolve)
+def convolve_tangent(ans, a, v, mode="full"):
+    dans = np.convolve(da, v, mode) + np.convolve(a, dv, mode)
 
 
 # a literal specification the reverse rule does not handle is refused where the call is (the

@@ -1,13 +1,14 @@
 """Rules for reductions: sum, mean, prod, max, min (as functions and as methods), Python's
-``sum``, and the running sums and differences ``np.cumsum`` and ``np.diff``."""
+``sum``, ``np.average``, ``np.trapezoid``, and the running sums and
+differences ``np.cumsum`` and ``np.diff``."""
 
 import builtins
 
 import numpy as np
 
-from ..runtime import (cumsum_adjoint, diff_adjoint, expand_reduced, trapezoid_adjoint, trapezoid_tangent, extremum_adjoint, extremum_tangent, mean_adjoint,
+from ..runtime import (average_adjoint, cumsum_adjoint, diff_adjoint, expand_reduced, trapezoid_adjoint, trapezoid_tangent, extremum_adjoint, extremum_tangent, mean_adjoint,
                        prod_adjoint, prod_tangent, std_adjoint, unbroadcast, var_adjoint, var_tangent)
-from .registry import forward_rule, keyword_aliases, reverse_rule
+from .registry import check_constant, forward_rule, keyword_aliases, reverse_rule
 
 
 @reverse_rule(np.sum, ("method", "sum"))
@@ -75,6 +76,11 @@ for _rule in _TRAPEZOID:
     keyword_aliases(_rule, dx="spacing")
 
 
+@reverse_rule(np.average)
+def average(ans, g, a, axis=None, weights=None, returned=False, keepdims=False):
+    da = average_adjoint(g, a, axis, weights, keepdims)
+
+
 # -- forward (tangent) rules ---------------------------------------------------------------
 
 @forward_rule(np.sum, ("method", "sum"))
@@ -125,3 +131,18 @@ def builtin_sum_tangent(ans, a, start=0):
 @forward_rule(*_TRAPEZOID)
 def trapezoid_tangent_rule(ans, y, x=None, spacing=1.0, axis=-1):
     dans = trapezoid_tangent(dy, x, spacing, axis)
+
+
+@forward_rule(np.average)
+def average_tangent(ans, a, axis=None, weights=None, returned=False, keepdims=False):
+    dans = np.average(da, axis, weights, keepdims=keepdims)
+
+
+def _average_returned(returned):
+    if returned:
+        return ("np.average(..., returned=True) is not differentiated: it returns a pair; compute the "
+                "sum of the weights on its own")
+    return None
+
+
+check_constant(np.average, 3, "returned", _average_returned)

@@ -19,7 +19,7 @@ _LINEAR_FIRST = {  # functions linear in their first argument
 }
 
 
-_BILINEAR = {np.dot, np.outer, np.matmul, np.inner}  # zero when either of the first two is
+_BILINEAR = {np.dot, np.outer, np.matmul, np.inner, np.cross, np.kron, np.convolve}  # zero when either of the first two is
 
 
 def _is_zero(node):
