@@ -1,6 +1,6 @@
 """Rules for linear algebra: dot, matmul (the @ operator is in operators.py), norm, outer,
-trace, einsum, cross, kron, convolve, and the inverse, determinant and linear solve of square matrices (or stacks of
-them)."""
+trace, einsum, cross, kron, convolve, and the inverse, determinant and linear solve of square
+matrices (or stacks of them)."""
 
 import numpy as np
 
