@@ -86,9 +86,11 @@ def f_builtin_sum_start(x, s): return sum(np.sin(x[1]), s ** 2)
 
 
 TRAPEZOID = getattr(np, "trapezoid", None) or np.trapz   # NumPy 2 renamed np.trapz
+TRAPZ = getattr(np, "trapz", None)   # the old name, still there (deprecated) before NumPy 2.4
 def f_trapezoid(y): return TRAPEZOID(y[0] ** 2, dx=0.5)
 def f_trapezoid_x(y): return np.sum(TRAPEZOID(np.sin(y), np.array([0.0, 0.3, 1.0, 1.2])) * W1)
 def f_trapezoid_axis(y): return np.sum(TRAPEZOID(y, axis=0) * W[0])
+def f_trapz(y): return np.sum(TRAPZ(y, dx=0.25, axis=0) * W[0])
 
 
 
@@ -110,6 +112,8 @@ CASES = [
     case(TRAPEZOID, f_trapezoid, X),
     case(TRAPEZOID, f_trapezoid_x, X),
     case(TRAPEZOID, f_trapezoid_axis, X),
+    *([case(TRAPZ, f_trapz, X, marks=pytest.mark.filterwarnings("ignore:`trapz` is deprecated"))]
+      if TRAPZ is not None and TRAPZ is not TRAPEZOID else []),
     case(np.diff, f_diff, X),
     case(np.diff, f_diff_n2_axis0, X),
     case(np.diff, f_diff_kw, X),
