@@ -156,6 +156,8 @@ def f_diag_matrix(x): return np.sum(np.diag(x, -1) * W[0, :2])
 def f_triu(x): return np.sum(np.triu(x) * W)
 def f_tril(x): return np.sum(np.tril(x, -1) ** 2 * W)
 def f_triu_k(x): return np.sum(np.triu(np.sin(x), 2) * W)
+def f_triu_vector(x): return np.sum(np.triu(x) * np.arange(36.0).reshape(6, 6))   # rows of x: 6x6
+def f_tril_vector(x): return np.sum(np.tril(x ** 2, 1) * np.arange(36.0).reshape(6, 6))
 
 
 def case(key, f, *args, wrt=0, marks=()):
@@ -173,6 +175,8 @@ CASES = [
     case(np.triu, f_triu, X),
     case(np.tril, f_tril, X),
     case(np.triu, f_triu_k, X),
+    case(np.triu, f_triu_vector, V),  # regression: a vector's gradient had the matrix's shape
+    case(np.tril, f_tril_vector, V),
     case(np.pad, f_pad, X),
     case(np.pad, f_pad_widths, X),
     case(("method", "astype"), f_astype_float, X),

@@ -327,6 +327,13 @@ def diag_adjoint(g, v, k=0):
     return diagonal_adjoint(g, v, k)
 
 
+def triangle_adjoint(g, m, k=0, upper=True):
+    """Adjoint of ``np.triu(m, k)`` (``upper``) or ``np.tril(m, k)``: the same triangle of ``g``,
+    summed over its rows for a vector ``m`` (which those functions take as its rows repeated)."""
+    part = np.triu(g, k) if upper else np.tril(g, k)
+    return unbroadcast(part, m)
+
+
 def trapezoid_adjoint(g, y, x=None, dx=1.0, axis=-1):
     """Adjoint of ``np.trapezoid(y, x, dx, axis)`` with respect to ``y``: each sample's weight in
     the trapezoidal sum (half an interval at the ends, two halves inside)."""
@@ -851,7 +858,7 @@ _LINEAR_IN = {
     sort_tangent: (0,), einsum_adjoint: (0,), einsum_tangent: (2,), einsum_adjoint_curvature: (0, 3),
     pad_adjoint: (0,), pad_tangent: (0,), astype_adjoint: (0,), astype_tangent: (0,),
     einsum_tangent_curvature: (2, 3), diagonal_adjoint: (0,), diag_adjoint: (0,), trapezoid_adjoint: (0,),
-    trapezoid_tangent: (0,), convolve_adjoint: (0, 2), kron_lhs: (0, 2), kron_rhs: (0, 1), average_adjoint: (0,),
+    trapezoid_tangent: (0,), triangle_adjoint: (0,), convolve_adjoint: (0, 2), kron_lhs: (0, 2), kron_rhs: (0, 1), average_adjoint: (0,),
 }
 for _helper, _positions in _LINEAR_IN.items():
     _helper.linear_in = _positions

@@ -17,7 +17,7 @@ from ..runtime import (array_adjoint, astype_adjoint, astype_tangent, average_ad
                        power_base_curvature, power_base_exponent_tangent, power_exponent_adjoint,
                        prod_adjoint, prod_adjoint_tangent, solve_lhs_adjoint, solve_lhs_tangent, solve_outer,
                        solve_rhs_adjoint, solve_rhs_tangent, sort_adjoint, sort_tangent, stack_adjoint,
-                       std_adjoint, tile_adjoint, trapezoid_adjoint, trapezoid_tangent, unbroadcast,
+                       std_adjoint, tile_adjoint, trapezoid_adjoint, trapezoid_tangent, triangle_adjoint, unbroadcast,
                        untranspose, untranspose_tangent, var_adjoint, var_tangent, vstack_adjoint)
 from .registry import forward_rule
 
@@ -201,6 +201,11 @@ def kron_rhs_tangent(ans, g, a, b):
 @forward_rule(average_adjoint, shape_only=("a",))
 def average_adjoint_tangent(ans, g, a, axis=None, weights=None, keepdims=False):
     dans = average_adjoint(dg, a, axis, weights, keepdims)
+
+
+@forward_rule(triangle_adjoint, shape_only=("m",))
+def triangle_adjoint_tangent(ans, g, m, k=0, upper=True):
+    dans = triangle_adjoint(dg, m, k, upper)
 
 
 @forward_rule(like_argument, shape_only=("x",))

@@ -3,9 +3,9 @@
 import numpy as np
 
 from ..runtime import (array_adjoint, astype_adjoint, astype_tangent, concatenate_adjoint, diag_adjoint,
-                       diagonal_adjoint, hstack_adjoint,
-                       index_adjoint, pad_adjoint, pad_refusal, pad_tangent, sort_adjoint, sort_tangent, stack_adjoint,
-                       tile_adjoint, untranspose, untranspose_tangent, vstack_adjoint)
+                       diagonal_adjoint, hstack_adjoint, index_adjoint, pad_adjoint, pad_refusal, pad_tangent,
+                       sort_adjoint, sort_tangent, stack_adjoint, tile_adjoint, triangle_adjoint, untranspose,
+                       untranspose_tangent, vstack_adjoint)
 from .registry import check_constant, forward_rule, nondifferentiable, reverse_rule
 
 
@@ -131,12 +131,12 @@ def diag(ans, g, v, k=0):
 
 @reverse_rule(np.triu)
 def triu(ans, g, m, k=0):
-    dm = np.triu(g, k)
+    dm = triangle_adjoint(g, m, k, True)
 
 
 @reverse_rule(np.tril)
 def tril(ans, g, m, k=0):
-    dm = np.tril(g, k)
+    dm = triangle_adjoint(g, m, k, False)
 
 
 nondifferentiable(
