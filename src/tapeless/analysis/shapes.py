@@ -155,6 +155,12 @@ def _math_result(op):
     return op.kind == "rule" and getattr(op.key, "__module__", None) == "math"
 
 
+def is_elementwise(op):
+    """Whether ``op`` computes elementwise with broadcasting (an operator, a ufunc, a copy): its
+    result has the broadcast shape of its operands."""
+    return _elementwise(op)
+
+
 def _elementwise(op):
     if op.kind == "copy":
         return True

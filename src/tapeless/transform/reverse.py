@@ -17,6 +17,7 @@ import dataclasses
 
 import gast
 
+from ..analysis.shapes import is_elementwise
 from ..astutil import iter_nodes, assign, call, const, if_, load, names_loaded, store, target_names, tuple_
 from ..errors import MissingRule, NonDifferentiable
 from ..runtime import expand_reduced, index_adjoint, mean_adjoint, unbroadcast
@@ -266,6 +267,7 @@ class Reverse:
         preamble, contributions = instantiate(rule, bindings, t, g, self.namer, wanted)
         code.extend(drop_defaults(stmt, self._resolve) for stmt in preamble)
         self._operands = list(bindings.values())
+        self._elementwise = is_elementwise(op)
         for p in wanted:
             node = bindings[p]
             if not isinstance(node, gast.Name):  # a list of arrays (np.stack([a, b])): one adjoint each
@@ -292,7 +294,7 @@ class Reverse:
                 and self.namer.env.get(value.func.id) is unbroadcast and len(value.args) == 2):
             return value
         operands = [n for n in self._operands if isinstance(n, (gast.Name, gast.Constant))]
-        if result_shaped(self.unit, arg, result, operands):
+        if result_shaped(self.unit, arg, result, operands, self._elementwise):
             return value.args[0]
         return value
 

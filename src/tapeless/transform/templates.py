@@ -209,11 +209,15 @@ def resolver(namer, fs):
     return resolve
 
 
-def result_shaped(unit, arg, result, operands):
+def result_shaped(unit, arg, result, operands, elementwise=True):
     """Whether operand ``arg`` surely has the shape of ``result``: the same shape
-    representative, both scalars, or every other operand a number or a scalar."""
+    representative, both scalars, or (for an ``elementwise`` operation, whose result has the
+    broadcast shape of its operands; ``np.triu`` of a vector has not) every other operand a
+    number or a scalar."""
     if unit.shapes.same(arg, result) or (arg in unit.scalars and result in unit.scalars):
         return True
+    if not elementwise:
+        return False
     others = [o for o in operands if not (isinstance(o, gast.Name) and o.id == arg)]
     return all(_is_constant(o) or isinstance(o, gast.Name) and o.id in unit.scalars for o in others)
 
