@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import tapeless
+from tapeless.runtime import unbroadcast
 from tapeless.testing import check_grads
 
 import user_rule_cases as uc
@@ -153,3 +154,29 @@ def test_rule_template_that_shadows_the_helper_it_calls_is_a_clear_error(tmp_pat
     finally:
         from tapeless.rules import registry
         registry._FORWARD.pop(mod.triple)
+
+
+def twice(v, scale=1.0):
+    return np.concatenate([v, v]) * scale
+
+
+@tapeless.reverse_rule(twice)
+def twice_rule(ans, g, v, scale=1.0):
+    dv = unbroadcast(np.reshape(g * scale, (2, -1)), v)  # the two copies' adjoints summed
+
+
+@tapeless.forward_rule(twice)
+def twice_tangent(ans, v, scale=1.0):
+    dans = np.concatenate([dv, dv]) * scale
+
+
+def uses_twice(v):
+    return np.sum(twice(v) * np.arange(6.0))
+
+
+def test_a_user_rule_that_changes_the_shape_keeps_its_unbroadcast():
+    # unbroadcast(E, v) in a rule sums E down to v's shape; the result of twice has another
+    # shape than v, so the transformation must keep the call
+    dv = tapeless.grad(uses_twice)(np.array([1.0, 2.0, 3.0]))
+    np.testing.assert_array_equal(dv, [3.0, 5.0, 7.0])   # weights 0..5: 0 + 3, 1 + 4, 2 + 5
+    check_grads(uses_twice, [np.array([1.0, 2.0, 3.0])], modes=("rev", "fwd"))
