@@ -91,6 +91,7 @@ def f_einsum_three(u, a, v): return np.einsum("i,ij,j->", u, a, v)
 def f_einsum_outer(u, v): return np.sum(np.einsum("i,j->ij", u, v) * G[(3, 4)])
 def f_einsum_same_twice(a): return np.sum(np.einsum("ij,kj->ik", a, a) * G[(3, 3)])
 def f_einsum_batched(t, b): return np.sum(np.einsum("bij,jk->bik", t, b) * G[(5, 3, 2)])
+def f_einsum_nonlinear(a): return np.sum(np.tanh(a.T @ np.einsum("ij,ij->i", a, a)))   # fuzz seed 4161
 
 
 
@@ -125,6 +126,7 @@ CASES = [
     case(np.einsum, f_einsum_outer, v3, v4),
     case(np.einsum, f_einsum_same_twice, A, wrt=0),
     case(np.einsum, f_einsum_batched, T, B),
+    case(np.einsum, f_einsum_nonlinear, A / 2.0, wrt=0),  # regression: second order joined two tuples
     case(np.linalg.inv, f_inv, SPD, wrt=0),
     case(np.linalg.inv, f_inv_stack, SPD5, wrt=0),
     case(np.linalg.det, f_det, SPD, wrt=0),

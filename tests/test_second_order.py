@@ -164,3 +164,19 @@ def ff_batch2(x):
 
 def test_second_derivatives_of_the_second_batch_forward_over_forward():
     test_second_derivatives_of_the_new_rules_forward_over_forward(ff_batch2)
+
+
+def test_tangents_of_helpers_that_return_tuples_are_one_call():
+    # a tuple of adjoints (one per array of a list) cannot be summed with +: that joins the
+    # tuples (found with einsum's tangent, which was two tuples added: fuzz seed 4161)
+    import gast
+
+    from tapeless import runtime
+    from tapeless.rules import registry
+    from tapeless.transform.templates import parsed
+
+    for helper in (runtime.concatenate_adjoint, runtime.stack_adjoint, runtime.array_adjoint,
+                   runtime.vstack_adjoint, runtime.hstack_adjoint, runtime.einsum_adjoint):
+        rule = registry._FORWARD[helper]
+        body = parsed(rule.template, frozenset("d" + p for p in rule.params))[0]
+        assert len(body) == 1 and isinstance(body[0].value, gast.Call), helper.__name__

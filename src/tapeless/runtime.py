@@ -489,6 +489,16 @@ def einsum_tangent_curvature(subscripts, operands, tangents, second):
     return total
 
 
+def einsum_adjoint_jvp(g, dg, subscripts, operands, tangents):
+    """The tangent of :func:`einsum_adjoint` (a tuple, one adjoint per operand), given the
+    tangents ``dg`` of ``g`` and ``tangents`` of the operands. One helper for both parts, since
+    two tuples added with ``+`` would be joined, not summed."""
+    parts = einsum_adjoint_curvature(g, subscripts, operands, tangents)
+    if np.ndim(dg) == 0 and not np.any(dg):  # no tangent of g
+        return parts
+    return tuple(p + a for p, a in zip(parts, einsum_adjoint(dg, subscripts, operands)))
+
+
 def einsum_adjoint_curvature(g, subscripts, operands, tangents):
     """The part of the tangent of :func:`einsum_adjoint` that comes from the operands'
     tangents: each operand's adjoint is linear in every other operand."""

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..runtime import (array_adjoint, astype_adjoint, astype_tangent, average_adjoint, concatenate_adjoint,
                        convolve_adjoint, cumsum_adjoint, diag_adjoint, diagonal_adjoint, diff_adjoint,
-                       dot_lhs, dot_rhs, einsum_adjoint, einsum_adjoint_curvature, einsum_tangent,
+                       dot_lhs, dot_rhs, einsum_adjoint, einsum_adjoint_jvp, einsum_tangent,
                        einsum_tangent_curvature, expand_reduced, extremum_adjoint, extremum_tangent,
                        hstack_adjoint, index_adjoint, kron_lhs, kron_rhs, lift, like_argument, mean_adjoint,
                        norm_adjoint, npdot_lhs, npdot_rhs, pad_adjoint, pad_tangent, power_base_adjoint,
@@ -150,7 +150,7 @@ def sort_adjoint_tangent(ans, g, a, axis=-1):
 
 @forward_rule(einsum_adjoint)
 def einsum_adjoint_tangent(ans, g, subscripts, operands):
-    dans = einsum_adjoint(dg, subscripts, operands) + einsum_adjoint_curvature(g, subscripts, operands, doperands)
+    dans = einsum_adjoint_jvp(g, dg, subscripts, operands, doperands)
 
 
 @forward_rule(pad_adjoint, shape_only=("a",))
