@@ -432,9 +432,17 @@ def _onto(chain, start):
 
 def _accumulates(s):
     """``s`` is ``d = d + e`` (or ``d = d + e1 + e2 ...``) with ``d`` read nowhere else."""
-    name, value, others = s.targets[0].id, s.value, []
+    return added_terms(s.value, s.targets[0].id) is not None
+
+
+def added_terms(value, name):
+    """``[e1, e2, ...]`` for ``value`` = ``name + e1 + e2 ...`` with ``name`` read in none of
+    the terms, else None."""
+    terms = []
     while isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add):
-        others.append(value.right)
+        terms.append(value.right)
         value = value.left
-    return (bool(others) and isinstance(value, gast.Name) and value.id == name
-            and not any(name in names_loaded(e) for e in others))
+    if not terms or not (isinstance(value, gast.Name) and value.id == name) or any(
+            name in names_loaded(t) for t in terms):
+        return None
+    return terms[::-1]

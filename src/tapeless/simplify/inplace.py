@@ -20,26 +20,22 @@ from __future__ import annotations
 import gast
 
 from ..astutil import iter_nodes, target_names
-from .cleanup import walk_stmts
+from .cleanup import added_terms, walk_stmts
 
 
 def _is_accumulation(s, name):
     """``s`` is ``name = name + e`` or ``name = name + e1 + e2 ...``, ``name`` read nowhere else."""
-    return isinstance(s, gast.Assign) and _added(s.value, name) is not None
+    return isinstance(s, gast.Assign) and added_terms(s.value, name) is not None
 
 
 def _added(value, name):
     """``e`` for ``name + e``, ``e1 + e2`` for ``name + e1 + e2`` (and so on), else None."""
-    terms = []
-    while isinstance(value, gast.BinOp) and isinstance(value.op, gast.Add):
-        terms.append(value.right)
-        value = value.left
-    if not terms or not (isinstance(value, gast.Name) and value.id == name) or any(
-            isinstance(n, gast.Name) and n.id == name for t in terms for n in iter_nodes(t)):
+    terms = added_terms(value, name)
+    if terms is None:
         return None
-    total = terms.pop()
-    while terms:
-        total = gast.BinOp(left=total, op=gast.Add(), right=terms.pop())
+    total = terms[0]
+    for t in terms[1:]:
+        total = gast.BinOp(left=total, op=gast.Add(), right=t)
     return total
 
 
