@@ -116,7 +116,8 @@ def analyse(w):
     # when the output's shape follows from parameters' shapes, the check that it is a scalar
     # is made on those arguments before the function runs, and the output need not be computed
     w.output_params = output_params(w.params, w.body, w.result, w.scalars) if w.role == "top" else None
-    if w.output_params:  # so those arguments are 0-d too, and what is computed from them alone
+    if w.output_params and not w.output_params <= w.scalars:  # so those arguments are 0-d too,
+        # and what is computed from them alone (analysed again only when that adds to it)
         w.scalars = scalar_variables(w.params, w.body, returned=w.returned, known=w.output_params)
     w.shapes = Shapes(w.params, w.body, w.scalars)
     guarded = check_augmented(w.fs, w.augmented, w.body, w.scalars, w.locals)
